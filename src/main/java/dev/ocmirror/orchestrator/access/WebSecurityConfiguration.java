@@ -1,0 +1,61 @@
+package dev.ocmirror.orchestrator.access;
+
+import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.withDefaults;
+
+import org.camunda.bpm.engine.IdentityService;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+
+/**
+ * Two doors. The APIs ({@code /engine-rest}, {@code /api}) take HTTP Basic credentials on every request and
+ * keep no session. Camunda's webapps keep their own login, session and CSRF protection. The health endpoint
+ * is open for probes; every other path is closed.
+ */
+@Configuration
+public class WebSecurityConfiguration {
+
+  @Bean
+  @Order(1)
+  SecurityFilterChain apiSecurity(HttpSecurity http, CamundaIdentityAuthenticationProvider identityProvider)
+      throws Exception {
+    // PathPatternRequestMatcher, not a String matcher: a String becomes an MVC matcher and misses Jersey's servlet.
+    http.securityMatcher(new OrRequestMatcher(withDefaults().matcher("/engine-rest/**"), withDefaults().matcher("/api/**")))
+        .authenticationProvider(identityProvider)
+        .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+        .httpBasic(Customizer.withDefaults())
+        .csrf(csrf -> csrf.disable())
+        .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+    return http.build();
+  }
+
+  @Bean
+  @Order(2)
+  SecurityFilterChain webappAndHealthSecurity(HttpSecurity http) throws Exception {
+    http.authorizeHttpRequests(requests -> requests
+            .requestMatchers(withDefaults().matcher("/actuator/health"), withDefaults().matcher("/actuator/health/**"),
+                withDefaults().matcher("/camunda/**"), withDefaults().matcher("/"), withDefaults().matcher("/error"),
+                withDefaults().matcher("/favicon.ico"))
+            .permitAll()
+            .anyRequest().denyAll())
+        // The webapps carry their own CSRF filter; a second one would refuse their login.
+        .csrf(csrf -> csrf.disable());
+    return http.build();
+  }
+
+  @Bean
+  FilterRegistrationBean<EngineAuthenticationFilter> engineAuthenticationFilter(IdentityService identityService) {
+    FilterRegistrationBean<EngineAuthenticationFilter> registration =
+        new FilterRegistrationBean<>(new EngineAuthenticationFilter(identityService));
+    registration.addUrlPatterns("/engine-rest/*", "/api/*");
+    // After Spring Security's chain (order -100), which has authenticated the request by then.
+    registration.setOrder(0);
+    return registration;
+  }
+}
