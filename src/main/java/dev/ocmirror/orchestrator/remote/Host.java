@@ -1,0 +1,46 @@
+package dev.ocmirror.orchestrator.remote;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A machine the service works on: the one it runs on, or one reached over SSH. Paths are the host's own,
+ * absolute, POSIX.
+ */
+public interface Host extends AutoCloseable {
+
+  /** A short name for messages and logs, e.g. {@code local} or {@code ssh://mirror@host:22}. */
+  String name();
+
+  RunningCommand start(Command command, OutputListener listener);
+
+  default CommandResult run(Command command, OutputListener listener, Duration limit) {
+    return start(command, listener).await(limit);
+  }
+
+  /** Entries directly inside a directory, sorted by name; an empty list when it does not exist. */
+  List<FileEntry> list(String directory);
+
+  Optional<FileEntry> stat(String path);
+
+  /** Renames within one file system; the target must not exist. */
+  void move(String from, String to);
+
+  void createDirectories(String path);
+
+  /** Reads a whole file that must not exceed {@code maxBytes}; refuses larger ones instead of truncating. */
+  byte[] read(String path, int maxBytes);
+
+  /** Reads up to {@code maxBytes} starting at {@code offset}; fewer (or none) at the end of the file. */
+  byte[] readFrom(String path, long offset, int maxBytes);
+
+  /** Writes a file atomically (temporary file, then rename) with owner-only permissions. */
+  void write(String path, byte[] content);
+
+  /** Hex SHA-256 of a file's content, computed on the host itself. */
+  String sha256(String path);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,402 @@
+package dev.ocmirror.orchestrator.remote;
+
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+import net.schmizz.keepalive.KeepAliveProvider;
+import net.schmizz.sshj.DefaultConfig;
+import net.schmizz.sshj.SSHClient;
+import net.schmizz.sshj.common.Buffer;
+import net.schmizz.sshj.connection.ConnectionException;
+import net.schmizz.sshj.connection.channel.direct.Session;
+import net.schmizz.sshj.connection.channel.direct.Signal;
+import net.schmizz.sshj.sftp.FileAttributes;
+import net.schmizz.sshj.sftp.FileMode;
+import net.schmizz.sshj.sftp.OpenMode;
+import net.schmizz.sshj.sftp.RemoteFile;
+import net.schmizz.sshj.sftp.RemoteResourceInfo;
+import net.schmizz.sshj.sftp.SFTPClient;
+import net.schmizz.sshj.transport.TransportException;
+import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
+
+/**
+ * A host reached over SSH with sshj: key authentication, host key checked against a known_hosts file (never
+ * accepted blindly), keep-alive, one connection re-opened when it drops. Commands run through the remote
+ * login shell with every argument quoted; files are handled over SFTP.
+ */
+public final class SshHost implements Host {
+
+  private static final Pattern SHA256_LINE = Pattern.compile("^([0-9a-f]{64})\\s.*", Pattern.DOTALL);
+  private static final Duration HASH_LIMIT = Duration.ofHours(6);
+
+  private final SshTarget target;
+  private SSHClient client;
+
+  public SshHost(SshTarget target) {
+    this.target = target;
+  }
+
+  @Override
+  public String name() {
+    return target.describe();
+  }
+
+  private synchronized SSHClient connected() {
+    if (client != null && client.isConnected() && client.isAuthenticated()) {
+      return client;
+    }
+    closeQuietly();
+    target.checkFiles();
+    DefaultConfig config = new DefaultConfig();
+    config.setKeepAliveProvider(KeepAliveProvider.KEEP_ALIVE);
+    SSHClient fresh = new SSHClient(config);
+    RefusingKnownHosts knownHosts;
+    try {
+      knownHosts = new RefusingKnownHosts(target);
+    } catch (IOException e) {
+      throw new HostException("Cannot read known_hosts " + target.knownHosts() + " for " + name() + ": " + e.getMessage(), e);
+    }
+    fresh.addHostKeyVerifier(knownHosts);
+    fresh.setConnectTimeout((int) target.connectTimeout().toMillis());
+    try {
+      fresh.connect(target.host(), target.port());
+    } catch (TransportException e) {
+      closeQuietly(fresh);
+      if (knownHosts.refusal != null) {
+        throw new HostKeyRejectedException(knownHosts.refusal);
+      }
+      throw new HostException("Cannot connect to " + name() + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      closeQuietly(fresh);
+      throw new HostException("Cannot connect to " + name() + ": " + e.getMessage(), e);
+    }
+    try {
+      fresh.getConnection().getKeepAlive().setKeepAliveInterval((int) Math.max(1, target.keepAliveInterval().toSeconds()));
+      fresh.authPublickey(target.user(), fresh.loadKeys(target.privateKey().toString()));
+    } catch (IOException e) {
+      closeQuietly(fresh);
+      throw new HostException("SSH login as " + target.user() + " with key " + target.privateKey() + " refused by "
+          + name() + ": " + e.getMessage(), e);
+    }
+    client = fresh;
+    return client;
+  }
+
+  @Override
+  public RunningCommand start(Command command, OutputListener listener) {
+    long started = System.nanoTime();
+    try {
+      Session session = connected().startSession();
+      Session.Command remote = session.exec(ShellQuoting.commandLine(command));
+      RemotePid pid = new RemotePid(listener);
+      OutputPump out = new OutputPump("ssh-stdout", remote.getInputStream(), OutputListener.Stream.STDOUT, listener);
+      OutputPump err = new OutputPump("ssh-stderr", remote.getErrorStream(), OutputListener.Stream.STDERR, pid);
+      return new SshRunningCommand(session, remote, out, err, pid, started);
+    } catch (IOException e) {
+      throw new HostException("Cannot start '" + command.argv().get(0) + "' on " + name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Takes the pid line the command line reports first off the stderr stream; passes everything else on. */
+  private static final class RemotePid implements OutputListener {
+    private final OutputListener listener;
+    private volatile String pid;
+
+    RemotePid(OutputListener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void line(Stream stream, String line) {
+      if (pid == null && line.startsWith(ShellQuoting.PID_MARKER)) {
+        String value = line.substring(ShellQuoting.PID_MARKER.length()).trim();
+        pid = value.matches("[1-9][0-9]{0,9}") ? value : "";
+        return;
+      }
+      listener.line(stream, line);
+    }
+  }
+
+  private final class SshRunningCommand implements RunningCommand {
+    private final Session session;
+    private final Session.Command remote;
+    private final OutputPump out;
+    private final OutputPump err;
+    private final RemotePid pid;
+    private final long started;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+
+    SshRunningCommand(Session session, Session.Command remote, OutputPump out, OutputPump err, RemotePid pid, long started) {
+      this.session = session;
+      this.remote = remote;
+      this.out = out;
+      this.err = err;
+      this.pid = pid;
+      this.started = started;
+    }
+
+    @Override
+    public CommandResult await(Duration limit) {
+      CommandResult.Ending ending;
+      try {
+        remote.join(limit.toMillis(), TimeUnit.MILLISECONDS);
+        if (remote.getExitStatus() != null) {
+          ending = CommandResult.Ending.EXITED;
+        } else if (cancelled.get()) {
+          ending = CommandResult.Ending.CANCELLED;
+        } else if (remote.isOpen()) {
+          stop();
+          ending = CommandResult.Ending.TIMED_OUT;
+        } else {
+          ending = CommandResult.Ending.CONNECTION_LOST;
+        }
+      } catch (ConnectionException e) {
+        ending = cancelled.get() ? CommandResult.Ending.CANCELLED
+            : remote.isOpen() ? timedOut() : CommandResult.Ending.CONNECTION_LOST;
+      } catch (IOException e) {
+        ending = CommandResult.Ending.CONNECTION_LOST;
+      }
+      out.drain(2000);
+      err.drain(2000);
+      Integer status = ending == CommandResult.Ending.EXITED ? remote.getExitStatus() : null;
+      closeQuietly(session);
+      return new CommandResult(status, ending, Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private CommandResult.Ending timedOut() {
+      stop();
+      return CommandResult.Ending.TIMED_OUT;
+    }
+
+    @Override
+    public void cancel() {
+      if (remote.isOpen()) {
+        cancelled.set(true);
+        stop();
+      }
+    }
+
+    private void stop() {
+      String target = pid.pid;
+      if (target != null && !target.isEmpty()) {
+        try (Session killer = connected().startSession()) {
+          killer.exec(ShellQuoting.join(java.util.List.of("kill", "-TERM", target))).join(30, TimeUnit.SECONDS);
+        } catch (IOException | HostException unreachable) {
+          // The host is gone; so, with it, is the command.
+        }
+      } else {
+        try {
+          remote.signal(Signal.TERM);
+        } catch (IOException alreadyGone) {
+          // Closing the channel below is all that is left to do.
+        }
+      }
+      try {
+        remote.close();
+      } catch (IOException alreadyGone) {
+        // Nothing more to stop.
+      }
+    }
+  }
+
+  @Override
+  public List<FileEntry> list(String directory) {
+    return sftp("list", directory, sftp -> {
+      if (sftp.statExistence(directory) == null) {
+        return List.<FileEntry>of();
+      }
+      List<FileEntry> entries = new ArrayList<>();
+      for (RemoteResourceInfo info : sftp.ls(directory)) {
+        entries.add(entry(info.getPath(), info.getName(), info.getAttributes()));
+      }
+      entries.sort(Comparator.comparing(FileEntry::name));
+      return entries;
+    });
+  }
+
+  @Override
+  public Optional<FileEntry> stat(String path) {
+    return sftp("stat", path, sftp -> {
+      FileAttributes attributes = sftp.statExistence(path);
+      return attributes == null ? Optional.<FileEntry>empty()
+          : Optional.of(entry(path, path.substring(path.lastIndexOf('/') + 1), attributes));
+    });
+  }
+
+  private static FileEntry entry(String path, String name, FileAttributes attributes) {
+    return new FileEntry(path, name, attributes.getSize(), attributes.getType() == FileMode.Type.DIRECTORY,
+        Instant.ofEpochSecond(attributes.getMtime()));
+  }
+
+  @Override
+  public void move(String from, String to) {
+    sftp("move " + from + " to", to, sftp -> {
+      if (sftp.statExistence(to) != null) {
+        throw new HostException("Cannot move " + from + " to " + to + " on " + name() + ": the target exists");
+      }
+      sftp.rename(from, to);
+      return null;
+    });
+  }
+
+  @Override
+  public void createDirectories(String path) {
+    sftp("create directory", path, sftp -> {
+      sftp.mkdirs(path);
+      return null;
+    });
+  }
+
+  @Override
+  public byte[] read(String path, int maxBytes) {
+    return sftp("read", path, sftp -> {
+      try (RemoteFile file = sftp.open(path, EnumSet.of(OpenMode.READ))) {
+        long size = file.length();
+        if (size > maxBytes) {
+          throw new HostException(path + " on " + name() + " has " + size + " bytes, more than the " + maxBytes + " expected");
+        }
+        return readFully(file, 0, (int) size);
+      }
+    });
+  }
+
+  @Override
+  public byte[] readFrom(String path, long offset, int maxBytes) {
+    return sftp("read", path, sftp -> {
+      try (RemoteFile file = sftp.open(path, EnumSet.of(OpenMode.READ))) {
+        long available = Math.max(0, file.length() - offset);
+        return readFully(file, offset, (int) Math.min(maxBytes, available));
+      }
+    });
+  }
+
+  private static byte[] readFully(RemoteFile file, long offset, int length) throws IOException {
+    byte[] buffer = new byte[length];
+    int done = 0;
+    while (done < length) {
+      int read = file.read(offset + done, buffer, done, length - done);
+      if (read < 0) {
+        break;
+      }
+      done += read;
+    }
+    return done == length ? buffer : java.util.Arrays.copyOf(buffer, done);
+  }
+
+  @Override
+  public void write(String path, byte[] content) {
+    String parent = path.substring(0, Math.max(1, path.lastIndexOf('/')));
+    String temporary = parent + "/." + path.substring(path.lastIndexOf('/') + 1) + "." + System.nanoTime() + ".tmp";
+    sftp("write", path, sftp -> {
+      sftp.mkdirs(parent);
+      FileAttributes ownerOnly = new FileAttributes.Builder().withPermissions(0600).build();
+      try (RemoteFile file = sftp.open(temporary, EnumSet.of(OpenMode.WRITE, OpenMode.CREAT, OpenMode.TRUNC), ownerOnly)) {
+        file.write(0, content, 0, content.length);
+      }
+      return null;
+    });
+    // SFTP v3 (OpenSSH) cannot rename over an existing file; mv on the host replaces it atomically.
+    CommandResult moved = run(Command.of("mv", "-f", "--", temporary, path), OutputListener.IGNORE, Duration.ofMinutes(1));
+    if (!moved.succeeded()) {
+      throw new HostException("Cannot write " + path + " on " + name() + ": mv ended " + moved.ending() + " " + moved.exitStatus());
+    }
+  }
+
+  @Override
+  public String sha256(String path) {
+    StringBuilder output = new StringBuilder();
+    StringBuilder errors = new StringBuilder();
+    CommandResult result = run(Command.of("sha256sum", "--", path), (stream, line) -> {
+      (stream == OutputListener.Stream.STDOUT ? output : errors).append(line).append('\n');
+    }, HASH_LIMIT);
+    var matcher = SHA256_LINE.matcher(output);
+    if (!result.succeeded() || !matcher.matches()) {
+      throw new HostException("Cannot hash " + path + " on " + name() + ": " + result.ending() + " "
+          + result.exitStatus() + " " + errors.toString().trim());
+    }
+    return matcher.group(1);
+  }
+
+  @Override
+  public synchronized void close() {
+    closeQuietly();
+  }
+
+  private synchronized void closeQuietly() {
+    if (client != null) {
+      closeQuietly(client);
+      client = null;
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    try {
+      closeable.close();
+    } catch (Exception ignored) {
+      // Closing a broken connection may fail again; there is nothing left to release.
+    }
+  }
+
+  @FunctionalInterface
+  private interface SftpAction<T> {
+    T apply(SFTPClient sftp) throws IOException;
+  }
+
+  private <T> T sftp(String action, String path, SftpAction<T> work) {
+    try (SFTPClient sftp = connected().newSFTPClient()) {
+      return work.apply(sftp);
+    } catch (IOException e) {
+      throw new HostException("Cannot " + action + " " + path + " on " + name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Refuses unknown and changed host keys, keeping the reason so the caller gets a clear message. */
+  private static final class RefusingKnownHosts extends OpenSSHKnownHosts {
+    private final SshTarget target;
+    private volatile String refusal;
+
+    RefusingKnownHosts(SshTarget target) throws IOException {
+      super(target.knownHosts().toFile());
+      this.target = target;
+    }
+
+    @Override
+    protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
+      refusal = "Host key of " + target.describe() + " (" + key.getAlgorithm() + " " + fingerprint(key)
+          + ") is not in " + target.knownHosts() + "; connection refused. Check the fingerprint out of band, then add "
+          + "the key to that file (ssh-keyscan -p " + target.port() + " " + target.host() + ").";
+      return false;
+    }
+
+    @Override
+    protected boolean hostKeyChangedAction(String hostname, PublicKey key) {
+      refusal = "HOST KEY CHANGED for " + target.describe() + ": it now presents " + key.getAlgorithm() + " "
+          + fingerprint(key) + ", which differs from the key recorded in " + target.knownHosts()
+          + "; connection refused. This may be an attack; replace the entry only after checking with the host's owner.";
+      return false;
+    }
+  }
+
+  static String fingerprint(PublicKey key) {
+    try {
+      byte[] blob = new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
+      return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}
