@@ -1,5 +1,7 @@
 package dev.ocmirror.orchestrator;
 
+import dev.ocmirror.orchestrator.transfer.VerifyMediaCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,6 +11,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class OrchestratorApplication {
 
   public static void main(String[] args) {
+    // The disconnected side may have only this jar: verify-media must run without database or engine.
+    if (args.length > 0 && args[0].equals(VerifyMediaCommand.NAME)) {
+      System.exit(VerifyMediaCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
     SpringApplication.run(OrchestratorApplication.class, args);
   }
 }

@@ -1,0 +1,114 @@
+package dev.ocmirror.orchestrator.transfer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PrivateKey;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * Puts a transfer onto the media directory: checks the free space first, copies and hashes each file in the
+ * same pass, and on a second attempt skips files already on the media with the expected size and hash, so an
+ * interrupted staging resumes instead of starting over.
+ */
+public final class MediaStager {
+
+  private static final int BUFFER = 1 << 20;
+
+  /** A file to carry, where to put it on the media, and the SHA-256 the ledger recorded for it. */
+  public record Source(Path file, String mediaPath, String expectedSha256) {
+  }
+
+  public List<TransferManifest.ManifestFile> stage(List<Source> sources, Path mediaDirectory) {
+    try {
+      Files.createDirectories(mediaDirectory);
+      List<Source> toCopy = new ArrayList<>();
+      List<TransferManifest.ManifestFile> staged = new ArrayList<>();
+      long needed = 0;
+      for (Source source : sources) {
+        if (alreadyStaged(source, mediaDirectory)) {
+          continue;
+        }
+        toCopy.add(source);
+        needed += Files.size(source.file());
+      }
+      long usable = Files.getFileStore(mediaDirectory).getUsableSpace();
+      if (needed > usable) {
+        throw new MediaSpaceException("The media at " + mediaDirectory + " has " + usable + " bytes free; this transfer needs "
+            + needed + " more. Nothing was copied.");
+      }
+      for (Source source : sources) {
+        Path target = mediaDirectory.resolve(source.mediaPath());
+        String sha256 = toCopy.contains(source) ? copy(source, target) : source.expectedSha256();
+        staged.add(new TransferManifest.ManifestFile(source.mediaPath(), Files.size(target), sha256));
+      }
+      return staged;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot stage onto " + mediaDirectory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the manifest and its detached signature beside the staged files. */
+  public static void writeSigned(TransferManifest manifest, Path mediaDirectory, PrivateKey key) {
+    byte[] json = manifest.toJson();
+    try {
+      Files.write(mediaDirectory.resolve(TransferManifest.FILE_NAME), json);
+      Files.writeString(mediaDirectory.resolve(TransferManifest.SIGNATURE_FILE_NAME), ManifestSignature.sign(json, key));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the transfer manifest to " + mediaDirectory, e);
+    }
+  }
+
+  private static boolean alreadyStaged(Source source, Path mediaDirectory) throws IOException {
+    Path target = mediaDirectory.resolve(source.mediaPath());
+    return source.expectedSha256() != null && Files.isRegularFile(target)
+        && Files.size(target) == Files.size(source.file())
+        && MediaVerifier.sha256(target).equals(source.expectedSha256());
+  }
+
+  private static String copy(Source source, Path target) throws IOException {
+    Files.createDirectories(target.toAbsolutePath().getParent());
+    Path partial = target.resolveSibling(target.getFileName() + ".partial");
+    MessageDigest digest = sha256();
+    try (InputStream in = Files.newInputStream(source.file());
+        FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING);
+        OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+      byte[] buffer = new byte[BUFFER];
+      int read;
+      while ((read = in.read(buffer)) > 0) {
+        digest.update(buffer, 0, read);
+        out.write(buffer, 0, read);
+      }
+      out.flush();
+      // Removable media are pulled out soon after; what is on them must be on the device, not in a cache.
+      channel.force(true);
+    }
+    String actual = HexFormat.of().formatHex(digest.digest());
+    if (source.expectedSha256() != null && !actual.equals(source.expectedSha256())) {
+      Files.deleteIfExists(partial);
+      throw new IllegalStateException(source.file() + " changed since it was recorded: sha256 " + actual + ", ledger says "
+          + source.expectedSha256() + ". Nothing of it was left on the media.");
+    }
+    Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    return actual;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,206 @@
+package dev.ocmirror.orchestrator.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Staging a transfer onto media, signing its manifest, and verifying the media on the other side. */
+class MediaTransferTest {
+
+  @TempDir
+  Path dir;
+  Path store;
+  Path media;
+  Path publicKey;
+  KeyPair keys;
+  List<MediaStager.Source> sources;
+
+  @BeforeEach
+  void generationWithTwoArchives() throws Exception {
+    store = Files.createDirectories(dir.resolve("store"));
+    media = dir.resolve("media");
+    keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    publicKey = pem(dir.resolve("signing.pub"), "PUBLIC KEY", keys.getPublic().getEncoded());
+    sources = new ArrayList<>();
+    Random random = new Random(7);
+    for (String name : List.of("mirror_000001.tar", "mirror_000002.tar")) {
+      byte[] content = new byte[200_000 + sources.size()];
+      random.nextBytes(content);
+      Path file = Files.write(Files.createDirectories(store.resolve("gen-2")).resolve(name), content);
+      sources.add(new MediaStager.Source(file, "gen-2/" + name, MediaVerifier.sha256(file)));
+    }
+  }
+
+  private static Path pem(Path file, String type, byte[] der) throws Exception {
+    return Files.writeString(file, "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der)
+        + "\n-----END " + type + "-----\n");
+  }
+
+  private void stageAndSign() {
+    List<TransferManifest.ManifestFile> files = new MediaStager().stage(sources, media);
+    TransferManifest manifest = new TransferManifest(TransferManifest.SCHEMA_VERSION, "5b1c3a8e-0000-4000-8000-000000000001",
+        List.of(2), "site-a", "sha256:" + "d".repeat(64), "4.18.0", Instant.parse("2026-11-23T10:00:00Z"), "olivia", files);
+    MediaStager.writeSigned(manifest, media, keys.getPrivate());
+  }
+
+  private record Run(int exit, String out, String err) {
+  }
+
+  private Run verifyMedia(String... extra) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> args = new ArrayList<>(List.of("--dir", media.toString(), "--public-key", publicKey.toString()));
+    args.addAll(List.of(extra));
+    int exit = VerifyMediaCommand.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void intactMediaVerifies() {
+    stageAndSign();
+    Run run = verifyMedia();
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.out()).contains("signature: valid").contains("OK: 2 file(s), 400001 bytes verified; 0 problem(s)");
+  }
+
+  @Test
+  void everyDamageIsNamed() throws Exception {
+    stageAndSign();
+    Files.delete(media.resolve("gen-2/mirror_000001.tar"));
+    try (RandomAccessFile file = new RandomAccessFile(media.resolve("gen-2/mirror_000002.tar").toFile(), "rw")) {
+      file.seek(1000);
+      file.write(0x55 ^ file.readByte());
+    }
+    Files.writeString(media.resolve("gen-2/mirror_000003.tar"), "smuggled");
+    Run run = verifyMedia();
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out())
+        .contains("MISSING gen-2/mirror_000001.tar")
+        .contains("ALTERED gen-2/mirror_000002.tar")
+        .contains("EXTRA gen-2/mirror_000003.tar")
+        .contains("FAILED: 0 file(s)");
+  }
+
+  @Test
+  void truncatedAndGrownFilesAreNamed() throws Exception {
+    stageAndSign();
+    try (RandomAccessFile file = new RandomAccessFile(media.resolve("gen-2/mirror_000001.tar").toFile(), "rw")) {
+      file.setLength(1234);
+    }
+    Files.write(media.resolve("gen-2/mirror_000002.tar"), new byte[] {1}, java.nio.file.StandardOpenOption.APPEND);
+    Run run = verifyMedia();
+    assertThat(run.exit()).isEqualTo(1);
+    assertThat(run.out()).contains("TRUNCATED gen-2/mirror_000001.tar: 1234 of 200000 bytes")
+        .contains("SIZE_MISMATCH gen-2/mirror_000002.tar: 200002 bytes, manifest says 200001");
+  }
+
+  @Test
+  void anAlteredManifestOrAnotherKeyBreaksTheSignature() throws Exception {
+    stageAndSign();
+    Path manifest = media.resolve(TransferManifest.FILE_NAME);
+    String original = Files.readString(manifest);
+    Files.writeString(manifest, original.replace("\"olivia\"", "\"mallory\""));
+    assertThat(verifyMedia().out()).contains("signature: BAD");
+    assertThat(verifyMedia().exit()).isEqualTo(1);
+
+    Files.writeString(manifest, original);
+    KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Path otherKey = pem(dir.resolve("other.pub"), "PUBLIC KEY", other.getPublic().getEncoded());
+    Run wrongKey = verifyMedia("--public-key", otherKey.toString());
+    assertThat(wrongKey.exit()).isEqualTo(1);
+    assertThat(wrongKey.out()).contains("signature: BAD");
+
+    Files.delete(media.resolve(TransferManifest.SIGNATURE_FILE_NAME));
+    Run unsigned = verifyMedia();
+    assertThat(unsigned.exit()).isEqualTo(1);
+    assertThat(unsigned.out()).contains("signature: MISSING");
+  }
+
+  @Test
+  void aManifestThatEscapesTheMediaOrIsNotAKeyIsRefusedAsUsage() throws Exception {
+    stageAndSign();
+    Path manifest = media.resolve(TransferManifest.FILE_NAME);
+    Files.writeString(manifest, Files.readString(manifest).replace("gen-2/mirror_000001.tar", "../../etc/passwd"));
+    Run escaping = verifyMedia();
+    assertThat(escaping.exit()).isEqualTo(2);
+    assertThat(escaping.err()).contains("'../../etc/passwd' is not a plain relative path");
+
+    Run notAKey = verifyMedia("--public-key", manifest.toString());
+    assertThat(notAKey.exit()).isEqualTo(2);
+    assertThat(notAKey.err()).contains("PUBLIC KEY");
+    assertThat(VerifyMediaCommand.run(new String[] {"--dir"}, System.out, new PrintStream(new ByteArrayOutputStream()))).isEqualTo(2);
+  }
+
+  @Test
+  void stagingResumesBySkippingVerifiedFilesAndRecopiesDamagedOnes() throws Exception {
+    stageAndSign();
+    Path first = media.resolve("gen-2/mirror_000001.tar");
+    Path second = media.resolve("gen-2/mirror_000002.tar");
+    FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+    Files.setLastModifiedTime(first, old);
+    try (RandomAccessFile file = new RandomAccessFile(second.toFile(), "rw")) {
+      file.setLength(10);
+    }
+    stageAndSign();
+    assertThat(Files.getLastModifiedTime(first)).isEqualTo(old);
+    assertThat(Files.size(second)).isEqualTo(200_001);
+    assertThat(verifyMedia().exit()).isZero();
+  }
+
+  @Test
+  void refusesToStageWhenTheMediaIsTooSmallAndCopiesNothing() throws Exception {
+    Path huge = store.resolve("gen-2/mirror_000009.tar");
+    try (RandomAccessFile sparse = new RandomAccessFile(huge.toFile(), "rw")) {
+      sparse.setLength(Files.getFileStore(store).getUsableSpace() + (1L << 30));
+    }
+    List<MediaStager.Source> tooMuch = new ArrayList<>(sources);
+    tooMuch.add(new MediaStager.Source(huge, "gen-2/mirror_000009.tar", null));
+    assertThatThrownBy(() -> new MediaStager().stage(tooMuch, media)).isInstanceOf(MediaSpaceException.class)
+        .hasMessageContaining("Nothing was copied");
+    try (var left = Files.list(media)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void aSourceChangedSinceItWasRecordedIsNotStaged() throws Exception {
+    Files.write(sources.get(0).file(), "tampered in the store".getBytes(StandardCharsets.UTF_8));
+    List<MediaStager.Source> stale = List.of(new MediaStager.Source(sources.get(0).file(), "gen-2/mirror_000001.tar",
+        sources.get(0).expectedSha256()));
+    assertThatThrownBy(() -> new MediaStager().stage(stale, media)).hasMessageContaining("changed since it was recorded");
+    assertThat(media.resolve("gen-2/mirror_000001.tar")).doesNotExist();
+    assertThat(media.resolve("gen-2/mirror_000001.tar.partial")).doesNotExist();
+  }
+
+  @Test
+  void theServiceJarRunsVerifyMediaWithoutStartingTheService() throws Exception {
+    stageAndSign();
+    Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "dev.ocmirror.orchestrator.OrchestratorApplication",
+        "verify-media", "--dir", media.toString(), "--public-key", publicKey.toString())
+        .redirectErrorStream(true).start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains("OK: 2 file(s)").doesNotContain("Spring").doesNotContain("ENGINE-");
+  }
+}
