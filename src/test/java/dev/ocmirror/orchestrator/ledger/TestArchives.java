@@ -18,7 +18,15 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 final class TestArchives {
 
   private final Map<String, byte[]> entries = new LinkedHashMap<>();
-  private final Random random = new Random(42);
+  private final Random random;
+
+  TestArchives() {
+    this(42);
+  }
+
+  TestArchives(long seed) {
+    random = new Random(seed);
+  }
 
   static String sha256(byte[] content) {
     try {
@@ -69,6 +77,20 @@ final class TestArchives {
   TestArchives entry(String name, byte[] content) {
     entries.put(name, content);
     return this;
+  }
+
+  /** Leaves out blobs an earlier generation archived, as oc-mirror does with the digests of its history. */
+  TestArchives omitting(java.util.Collection<String> digests) {
+    for (String digest : digests) {
+      String hex = digest.substring(7);
+      entries.remove("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
+    }
+    return this;
+  }
+
+  /** The previous history the archive's working-dir carries. */
+  TestArchives history(java.util.Collection<String> digests) {
+    return entry("working-dir/.history/.history-2026-01-01T00:00:00Z", String.join("\n", digests) + "\n");
   }
 
   Path write(Path file) {

@@ -1,0 +1,117 @@
+package dev.ocmirror.orchestrator.ledger;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Turns the archives of one mirrorToDisk run into a generation of the ledger: each archive read once (in
+ * parallel, one per core), checked for sequence and lineage, then recorded in one transaction.
+ */
+public final class LedgerIngest {
+
+  private final LedgerRepository ledger;
+  private final ArchiveReader reader = new ArchiveReader();
+
+  public LedgerIngest(LedgerRepository ledger) {
+    this.ledger = ledger;
+  }
+
+  /**
+   * @param imageReferences the images of the run's configuration as the cache names them ({@code repo:tag},
+   *     {@code repo:sha256-<hex>} for digest references)
+   */
+  public record Request(String lineageId, int number, String configText, String configDigest, String ocMirrorVersion,
+      String storePath, List<Path> archives, List<String> imageReferences, String requestedBy) {
+  }
+
+  public record Result(long generationId, List<ArchiveInventory> archives, int blobs, long bytes) {
+  }
+
+  public Result ingest(Request request) {
+    if (request.archives().isEmpty()) {
+      throw new LedgerException("Generation " + request.number() + " has no archives to record");
+    }
+    int expected = ledger.lineageExists(request.lineageId())
+        ? ledger.lastGeneration(request.lineageId()).orElse(0) + 1 : 1;
+    if (request.number() != expected) {
+      throw new LedgerException("Generation " + request.number() + " is out of sequence: lineage " + request.lineageId()
+          + (expected == 1 ? " is new, so it starts at generation 1" : " ends at generation " + (expected - 1)
+              + ", so the next is " + expected));
+    }
+    List<ArchiveInventory> inventories = readAll(request.archives());
+
+    Set<String> history = new HashSet<>();
+    inventories.forEach(inventory -> history.addAll(inventory.history()));
+    Set<String> known = expected == 1 ? Set.of() : ledger.archivedBefore(request.lineageId(), request.number());
+    Set<String> foreign = new HashSet<>(history);
+    foreign.removeAll(known);
+    if (!foreign.isEmpty()) {
+      throw new LedgerException("The archives of generation " + request.number() + " come from another lineage: their "
+          + "workspace had already archived " + foreign.size() + " blob(s) lineage " + request.lineageId() + " never recorded "
+          + "(for example " + foreign.iterator().next() + ", in " + inventories.get(0).fileName() + "). "
+          + "Importing them would miss that content; use the lineage's own workspace or take a new baseline.");
+    }
+
+    Map<String, String> tags = new LinkedHashMap<>();
+    inventories.forEach(inventory -> tags.putAll(inventory.tags()));
+    Map<String, String> images = new LinkedHashMap<>();
+    List<String> absent = new ArrayList<>();
+    for (String reference : request.imageReferences()) {
+      String manifest = tags.get(reference);
+      if (manifest == null) {
+        absent.add(reference);
+      } else {
+        images.put(reference, manifest);
+      }
+    }
+    if (!absent.isEmpty()) {
+      throw new LedgerException("The archives of generation " + request.number() + " do not know image(s) " + absent
+          + " of its configuration");
+    }
+
+    if (expected == 1) {
+      ledger.createLineage(request.lineageId(), request.requestedBy(), Instant.now());
+    }
+    long id = ledger.recordGeneration(new LedgerRepository.NewGeneration(request.lineageId(), request.number(),
+        request.configDigest(), request.configText(), request.ocMirrorVersion(), "SUCCEEDED", request.storePath(),
+        Instant.now()), inventories, images);
+    int blobs = inventories.stream().mapToInt(inventory -> inventory.blobs().size()).sum();
+    long bytes = inventories.stream().mapToLong(ArchiveInventory::size).sum();
+    return new Result(id, inventories, blobs, bytes);
+  }
+
+  private List<ArchiveInventory> readAll(List<Path> archives) {
+    ExecutorService readers = Executors.newFixedThreadPool(Math.min(archives.size(), Runtime.getRuntime().availableProcessors()));
+    try {
+      List<Future<ArchiveInventory>> reads = new ArrayList<>();
+      for (Path archive : archives) {
+        reads.add(readers.submit(() -> reader.read(archive)));
+      }
+      List<ArchiveInventory> inventories = new ArrayList<>();
+      for (Future<ArchiveInventory> read : reads) {
+        inventories.add(read.get());
+      }
+      return inventories;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Ingest interrupted", e);
+    } finally {
+      readers.shutdownNow();
+    }
+  }
+}

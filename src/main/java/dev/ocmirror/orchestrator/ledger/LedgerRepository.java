@@ -1,0 +1,213 @@
+package dev.ocmirror.orchestrator.ledger;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The ledger's tables (db/migration). Writes of blobs and references go in batches: a month's generation
+ * holds tens of thousands of blobs.
+ */
+public final class LedgerRepository {
+
+  private static final int BATCH = 1000;
+
+  private final JdbcTemplate jdbc;
+  private final NamedParameterJdbcTemplate named;
+  private final TransactionTemplate transactions;
+
+  public LedgerRepository(DataSource dataSource) {
+    this.jdbc = new JdbcTemplate(dataSource);
+    this.named = new NamedParameterJdbcTemplate(jdbc);
+    this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+  }
+
+  public record NewGeneration(String lineageId, int number, String configDigest, String configText, String ocMirrorVersion,
+      String outcome, String storePath, Instant createdAt) {
+  }
+
+  public void createLineage(String lineageId, String createdBy, Instant at) {
+    jdbc.update("insert into ledger_lineage (id, created_at, created_by) values (?, ?, ?)", lineageId, Timestamp.from(at), createdBy);
+  }
+
+  public boolean lineageExists(String lineageId) {
+    Integer count = jdbc.queryForObject("select count(*) from ledger_lineage where id = ?", Integer.class, lineageId);
+    return count != null && count > 0;
+  }
+
+  public Optional<Integer> lastGeneration(String lineageId) {
+    return Optional.ofNullable(jdbc.queryForObject("select max(number) from ledger_generation where lineage_id = ?",
+        Integer.class, lineageId));
+  }
+
+  /** Records a generation, its archives, their blobs, manifest references and images in one transaction. */
+  public long recordGeneration(NewGeneration generation, List<ArchiveInventory> archives, Map<String, String> images) {
+    Long id = transactions.execute(status -> {
+      GeneratedKeyHolder key = new GeneratedKeyHolder();
+      named.update("insert into ledger_generation (lineage_id, number, config_digest, config_text, oc_mirror_version, outcome,"
+          + " store_path, created_at) values (:lineage, :number, :digest, :text, :version, :outcome, :store, :at)",
+          new MapSqlParameterSource()
+              .addValue("lineage", generation.lineageId()).addValue("number", generation.number())
+              .addValue("digest", generation.configDigest()).addValue("text", generation.configText())
+              .addValue("version", generation.ocMirrorVersion()).addValue("outcome", generation.outcome())
+              .addValue("store", generation.storePath()).addValue("at", Timestamp.from(generation.createdAt())),
+          key, new String[] {"id"});
+      long generationId = key.getKey().longValue();
+      for (ArchiveInventory archive : archives) {
+        GeneratedKeyHolder archiveKey = new GeneratedKeyHolder();
+        named.update("insert into ledger_archive (generation_id, file_name, size_bytes, sha256, entry_count)"
+            + " values (:generation, :name, :size, :sha, :entries)", new MapSqlParameterSource()
+                .addValue("generation", generationId).addValue("name", archive.fileName()).addValue("size", archive.size())
+                .addValue("sha", archive.sha256()).addValue("entries", archive.entryCount()),
+            archiveKey, new String[] {"id"});
+        long archiveId = archiveKey.getKey().longValue();
+        insertMissingBlobs(archive.blobs());
+        List<Object[]> links = archive.blobs().stream().map(b -> new Object[] {archiveId, b.digest()}).toList();
+        jdbc.batchUpdate("insert into ledger_archive_blob (archive_id, digest) values (?, ?)", links);
+        insertMissingReferences(archive.manifestReferences());
+      }
+      List<Object[]> imageRows = images.entrySet().stream()
+          .map(image -> new Object[] {generationId, image.getKey(), image.getValue()}).toList();
+      jdbc.batchUpdate("insert into ledger_image (generation_id, reference, manifest_digest) values (?, ?, ?)", imageRows);
+      return generationId;
+    });
+    return id;
+  }
+
+  private void insertMissingBlobs(List<ArchiveInventory.ArchivedBlob> blobs) {
+    Map<String, Long> sizes = new HashMap<>();
+    blobs.forEach(blob -> sizes.put(blob.digest(), blob.size()));
+    Set<String> known = existing("select digest from ledger_blob where digest in (:digests)", sizes.keySet());
+    List<Object[]> rows = new ArrayList<>();
+    sizes.forEach((digest, size) -> {
+      if (!known.contains(digest)) {
+        rows.add(new Object[] {digest, size});
+      }
+    });
+    jdbc.batchUpdate("insert into ledger_blob (digest, size_bytes) values (?, ?)", rows);
+  }
+
+  private void insertMissingReferences(Map<String, List<String>> references) {
+    Set<String> known = existing("select distinct manifest_digest from ledger_manifest_reference where manifest_digest in (:digests)",
+        references.keySet());
+    List<Object[]> rows = new ArrayList<>();
+    references.forEach((manifest, referenced) -> {
+      if (!known.contains(manifest)) {
+        new HashSet<>(referenced).forEach(digest -> rows.add(new Object[] {manifest, digest}));
+      }
+    });
+    jdbc.batchUpdate("insert into ledger_manifest_reference (manifest_digest, referenced_digest) values (?, ?)", rows);
+  }
+
+  private Set<String> existing(String sql, Collection<String> digests) {
+    Set<String> found = new HashSet<>();
+    List<String> all = new ArrayList<>(digests);
+    for (int from = 0; from < all.size(); from += BATCH) {
+      found.addAll(named.queryForList(sql, Map.of("digests", all.subList(from, Math.min(all.size(), from + BATCH))), String.class));
+    }
+    return found;
+  }
+
+  /** The blobs each generation of a lineage archived, with its archive bytes: the planner's view. */
+  public Map<Integer, GenerationContent> lineageContent(String lineageId) {
+    Map<Integer, Set<String>> blobs = new TreeMap<>();
+    Map<Integer, Long> bytes = new TreeMap<>();
+    jdbc.query("select g.number, sum(a.size_bytes) from ledger_generation g join ledger_archive a on a.generation_id = g.id"
+        + " where g.lineage_id = ? group by g.number", rs -> {
+          bytes.put(rs.getInt(1), rs.getLong(2));
+          blobs.put(rs.getInt(1), new HashSet<>());
+        }, lineageId);
+    jdbc.query("select g.number, ab.digest from ledger_generation g join ledger_archive a on a.generation_id = g.id"
+        + " join ledger_archive_blob ab on ab.archive_id = a.id where g.lineage_id = ?",
+        rs -> {
+          blobs.get(rs.getInt(1)).add(rs.getString(2));
+        }, lineageId);
+    Map<Integer, GenerationContent> content = new TreeMap<>();
+    blobs.forEach((number, digests) -> content.put(number, new GenerationContent(number, digests, bytes.get(number))));
+    return content;
+  }
+
+  /** Image reference to manifest digest, for one generation. */
+  public Map<String, String> images(String lineageId, int number) {
+    Map<String, String> images = new TreeMap<>();
+    jdbc.query("select i.reference, i.manifest_digest from ledger_image i join ledger_generation g on g.id = i.generation_id"
+        + " where g.lineage_id = ? and g.number = ?", rs -> {
+          images.put(rs.getString(1), rs.getString(2));
+        }, lineageId, number);
+    return images;
+  }
+
+  /**
+   * Every blob the images of a generation need: their manifests and, through the recorded references,
+   * indexes' per-platform manifests, configs and layers. Digest to size (null when no archive ever carried it).
+   */
+  public Map<String, Long> neededBlobs(String lineageId, int number) {
+    Set<String> needed = new HashSet<>(images(lineageId, number).values());
+    Set<String> frontier = new HashSet<>(needed);
+    while (!frontier.isEmpty()) {
+      Set<String> next = new HashSet<>();
+      List<String> list = new ArrayList<>(frontier);
+      for (int from = 0; from < list.size(); from += BATCH) {
+        named.query("select referenced_digest from ledger_manifest_reference where manifest_digest in (:digests)",
+            Map.of("digests", list.subList(from, Math.min(list.size(), from + BATCH))), rs -> {
+              String digest = rs.getString(1);
+              if (needed.add(digest)) {
+                next.add(digest);
+              }
+            });
+      }
+      frontier = next;
+    }
+    Map<String, Long> sizes = new HashMap<>();
+    needed.forEach(digest -> sizes.put(digest, null));
+    List<String> list = new ArrayList<>(needed);
+    for (int from = 0; from < list.size(); from += BATCH) {
+      named.query("select digest, size_bytes from ledger_blob where digest in (:digests)",
+          Map.of("digests", list.subList(from, Math.min(list.size(), from + BATCH))),
+          rs -> {
+            sizes.put(rs.getString(1), rs.getLong(2));
+          });
+    }
+    return sizes;
+  }
+
+  /** Blobs archived by generations before {@code number} of a lineage. */
+  public Set<String> archivedBefore(String lineageId, int number) {
+    return new HashSet<>(jdbc.queryForList("select ab.digest from ledger_generation g join ledger_archive a on a.generation_id = g.id"
+        + " join ledger_archive_blob ab on ab.archive_id = a.id where g.lineage_id = ? and g.number < ?", String.class,
+        lineageId, number));
+  }
+
+  public void ensureEnclave(String name, Instant at) {
+    Integer count = jdbc.queryForObject("select count(*) from ledger_enclave where name = ?", Integer.class, name);
+    if (count == null || count == 0) {
+      jdbc.update("insert into ledger_enclave (name, created_at) values (?, ?)", name, Timestamp.from(at));
+    }
+  }
+
+  public void recordImport(String enclave, String lineageId, int number, Instant at) {
+    ensureEnclave(enclave, at);
+    jdbc.update("insert into ledger_enclave_generation (enclave, lineage_id, generation_number, imported_at) values (?, ?, ?, ?)",
+        enclave, lineageId, number, Timestamp.from(at));
+  }
+
+  public Set<Integer> importedGenerations(String enclave, String lineageId) {
+    return new HashSet<>(jdbc.queryForList("select generation_number from ledger_enclave_generation where enclave = ?"
+        + " and lineage_id = ?", Integer.class, enclave, lineageId));
+  }
+}

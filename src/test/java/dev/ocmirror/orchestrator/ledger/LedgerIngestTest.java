@@ -1,0 +1,155 @@
+package dev.ocmirror.orchestrator.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ocmirror.orchestrator.support.TestPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/** Three months of archives into the ledger, on H2 and on a real PostgreSQL, and the plans that follow. */
+class LedgerIngestTest {
+
+  @TempDir
+  Path dir;
+
+  static DataSource database(String kind) {
+    DataSource dataSource;
+    if (kind.equals("postgres")) {
+      TestPostgres.recreateDatabase("orchestrator_ledger_it");
+      PGSimpleDataSource postgres = new PGSimpleDataSource();
+      postgres.setUrl(TestPostgres.url("orchestrator_ledger_it") + "?reWriteBatchedInserts=true");
+      postgres.setUser(TestPostgres.user());
+      postgres.setPassword(TestPostgres.password());
+      dataSource = postgres;
+    } else {
+      JdbcDataSource h2 = new JdbcDataSource();
+      h2.setURL("jdbc:h2:mem:ledger-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+      dataSource = h2;
+    }
+    Flyway.configure().dataSource(dataSource).table("ledger_schema_history").load().migrate();
+    return dataSource;
+  }
+
+  record Month(Path archive, Set<String> blobs) {
+  }
+
+  /** Builds three archives the way oc-mirror does: each omits blobs of its history and carries that history. */
+  private List<Month> threeMonths() throws Exception {
+    TestArchives content = new TestArchives(1);
+    byte[] base = content.randomBytes(100_000);
+    byte[] alphaLayer = content.randomBytes(3000);
+    byte[] betaLayer = content.randomBytes(4000);
+    byte[] gammaLayer = content.randomBytes(5000);
+    List<Month> months = new ArrayList<>();
+    Set<String> history = new HashSet<>();
+    String[][] images = {{"demo/alpha"}, {"demo/alpha", "demo/beta"}, {"demo/alpha", "demo/beta", "demo/gamma"}};
+    byte[][] layers = {alphaLayer, betaLayer, gammaLayer};
+    for (int month = 0; month < 3; month++) {
+      TestArchives archive = new TestArchives(1);
+      for (int i = 0; i < images[month].length; i++) {
+        archive.image(images[month][i], "v1", base, layers[i]);
+      }
+      if (!history.isEmpty()) {
+        archive.history(history);
+      }
+      archive.omitting(history).entry("isc_2026-0" + (month + 1) + "-01T00:00:00Z", "kind: ImageSetConfiguration\n");
+      Path file = archive.write(Files.createDirectories(dir.resolve("gen-" + (month + 1))).resolve("mirror_000001.tar"));
+      Set<String> added = new HashSet<>();
+      new ArchiveReader().read(file).blobs().forEach(blob -> added.add(blob.digest()));
+      months.add(new Month(file, added));
+      history.addAll(added);
+    }
+    return months;
+  }
+
+  private static LedgerIngest.Request request(String lineage, int number, Path archive, List<String> images) {
+    return new LedgerIngest.Request(lineage, number, "kind: ImageSetConfiguration\n", "sha256:" + "c".repeat(64), "4.18.0",
+        archive.getParent().toString(), List.of(archive), images, "olivia");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void threeMonthsRecordedAndAnEnclaveThatMissedMonthTwoIsPlannedTwoAndThree(String kind) throws Exception {
+    LedgerRepository ledger = new LedgerRepository(database(kind));
+    LedgerIngest ingest = new LedgerIngest(ledger);
+    List<Month> months = threeMonths();
+    String lineage = UUID.randomUUID().toString();
+
+    ingest.ingest(request(lineage, 1, months.get(0).archive(), List.of("demo/alpha:v1")));
+    ingest.ingest(request(lineage, 2, months.get(1).archive(), List.of("demo/alpha:v1", "demo/beta:v1")));
+    LedgerIngest.Result third = ingest.ingest(request(lineage, 3, months.get(2).archive(),
+        List.of("demo/alpha:v1", "demo/beta:v1", "demo/gamma:v1")));
+    assertThat(third.blobs()).isEqualTo(3);
+
+    Map<Integer, GenerationContent> content = ledger.lineageContent(lineage);
+    assertThat(content).containsOnlyKeys(1, 2, 3);
+    assertThat(content.get(2).archivedBlobs()).isEqualTo(months.get(1).blobs());
+    Map<String, Long> needed = ledger.neededBlobs(lineage, 3);
+    assertThat(needed).hasSize(3 + 3 + 3 + 1);
+    assertThat(needed.values()).doesNotContainNull();
+
+    ledger.recordImport("site-b", lineage, 1, Instant.now());
+    TransferPlan plan = new TransferPlanner().plan("site-b", 3, content, needed.keySet(), needed,
+        months.get(0).blobs(), ledger.importedGenerations("site-b", lineage));
+    assertThat(plan.verdict()).isEqualTo(TransferPlan.Verdict.PROVEN_COMPLETE);
+    assertThat(plan.generations()).containsExactly(2, 3);
+    assertThat(plan.bytes()).isEqualTo(Files.size(months.get(1).archive()) + Files.size(months.get(2).archive()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void refusesGenerationsOutOfSequenceAndArchivesOfAnotherLineage(String kind) throws Exception {
+    LedgerRepository ledger = new LedgerRepository(database(kind));
+    LedgerIngest ingest = new LedgerIngest(ledger);
+    List<Month> months = threeMonths();
+    String lineage = UUID.randomUUID().toString();
+
+    assertThatThrownBy(() -> ingest.ingest(request(lineage, 2, months.get(1).archive(), List.of())))
+        .isInstanceOf(LedgerException.class).hasMessageContaining("out of sequence").hasMessageContaining("is new");
+    ingest.ingest(request(lineage, 1, months.get(0).archive(), List.of("demo/alpha:v1")));
+    assertThatThrownBy(() -> ingest.ingest(request(lineage, 3, months.get(2).archive(), List.of())))
+        .isInstanceOf(LedgerException.class).hasMessageContaining("ends at generation 1, so the next is 2");
+
+    // Month 3's archive carries the history of months 1 and 2; a lineage that has only month 1 never saw month 2.
+    String other = UUID.randomUUID().toString();
+    ingest.ingest(request(other, 1, months.get(0).archive(), List.of("demo/alpha:v1")));
+    assertThatThrownBy(() -> ingest.ingest(request(other, 2, months.get(2).archive(), List.of("demo/gamma:v1"))))
+        .isInstanceOf(LedgerException.class).hasMessageContaining("another lineage").hasMessageContaining("mirror_000001.tar");
+
+    assertThatThrownBy(() -> ingest.ingest(request(lineage, 2, months.get(1).archive(), List.of("demo/delta:v1"))))
+        .isInstanceOf(LedgerException.class).hasMessageContaining("demo/delta:v1");
+    assertThat(ledger.lastGeneration(lineage)).contains(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
+  void recordsAHundredThousandBlobsInBatches(String kind) {
+    LedgerRepository ledger = new LedgerRepository(database(kind));
+    List<ArchiveInventory.ArchivedBlob> blobs = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      blobs.add(new ArchiveInventory.ArchivedBlob(String.format("sha256:%064x", i), i));
+    }
+    ArchiveInventory big = new ArchiveInventory("mirror_000001.tar", 1L << 35, "e".repeat(64), 100_000, blobs, Map.of(),
+        Map.of(), Set.of(), "isc_x");
+    String lineage = UUID.randomUUID().toString();
+    ledger.createLineage(lineage, "olivia", Instant.now());
+    ledger.recordGeneration(new LedgerRepository.NewGeneration(lineage, 1, "sha256:" + "c".repeat(64), "kind: x", "4.18",
+        "SUCCEEDED", "/store/1", Instant.now()), List.of(big), Map.of());
+    assertThat(ledger.lineageContent(lineage).get(1).archivedBlobs()).hasSize(100_000);
+  }
+}
