@@ -2,14 +2,12 @@ package dev.ocmirror.orchestrator.ledger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -37,7 +35,7 @@ public final class ArchiveReader {
       "docker/registry/v2/repositories/(.+)/_manifests/tags/([^/]+)/current/link");
   private static final Pattern HISTORY = Pattern.compile("working-dir/\\.history/\\.history-(.+)");
   private static final Pattern DIGEST = Pattern.compile("sha256:[0-9a-f]{64}");
-  private static final int BUFFER = 1 << 20;
+  private static final int BUFFER = 256 << 10;
   /** Manifests and indexes are small; a blob above this is a layer and is only hashed. */
   private static final int MAX_MANIFEST = 4 << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +51,7 @@ public final class ArchiveReader {
     if (size == 0) {
       throw new ArchiveDamagedException(name, "is empty (0 bytes); oc-mirror refuses empty chunks");
     }
-    MessageDigest fileDigest = sha256();
+    String fileSha256;
     List<ArchiveInventory.ArchivedBlob> blobs = new ArrayList<>();
     Map<String, String> tags = new TreeMap<>();
     Map<String, List<String>> manifests = new LinkedHashMap<>();
@@ -61,8 +59,7 @@ public final class ArchiveReader {
     String config = null;
     int entries = 0;
     String current = null;
-    try (InputStream file = Files.newInputStream(archive);
-        DigestInputStream hashed = new DigestInputStream(new BufferedInputStream(file, BUFFER), fileDigest);
+    try (HashingFileStream hashed = new HashingFileStream(archive);
         TarArchiveInputStream tar = new TarArchiveInputStream(hashed)) {
       TarArchiveEntry entry;
       byte[] buffer = new byte[BUFFER];
@@ -122,6 +119,10 @@ public final class ArchiveReader {
       current = null;
       // The tar trailer and padding belong to the file's hash too.
       drain(hashed, buffer);
+      if (hashed.delivered() != size) {
+        throw new ArchiveDamagedException(name, "changed while it was read: " + hashed.delivered() + " of " + size + " bytes");
+      }
+      fileSha256 = hashed.sha256();
     } catch (ArchiveDamagedException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
@@ -129,7 +130,7 @@ public final class ArchiveReader {
           + " (" + e.getMessage() + ")", e);
     }
     Set<String> history = histories.isEmpty() ? Set.of() : histories.lastEntry().getValue();
-    return new ArchiveInventory(name, size, HexFormat.of().formatHex(fileDigest.digest()), entries, List.copyOf(blobs),
+    return new ArchiveInventory(name, size, fileSha256, entries, List.copyOf(blobs),
         Map.copyOf(tags), Map.copyOf(manifests), Set.copyOf(history), config);
   }
 

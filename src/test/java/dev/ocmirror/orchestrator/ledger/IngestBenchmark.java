@@ -1,0 +1,137 @@
+package dev.ocmirror.orchestrator.ledger;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+
+/**
+ * Deep verification of an archive set (file hash plus every blob hash, {@link ArchiveReader}) against
+ * {@code openssl dgst -sha256} and {@code sha256sum} reading the same files once, in the same run, on a warm
+ * page cache. Not a test: run it as docs/benchmarks.md says.
+ *
+ * <p>Arguments: directory, number of archives, megabytes per archive.
+ */
+public final class IngestBenchmark {
+
+  public static void main(String[] args) throws Exception {
+    Path dir = Path.of(args.length > 0 ? args[0] : "target/ingest-benchmark");
+    int archives = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int megabytes = args.length > 2 ? Integer.parseInt(args[2]) : 1024;
+    Files.createDirectories(dir);
+    List<Path> files = new ArrayList<>();
+    for (int i = 1; i <= archives; i++) {
+      Path file = dir.resolve(String.format("mirror_%06d.tar", i));
+      if (!Files.exists(file) || Files.size(file) < (long) megabytes << 20) {
+        generate(file, megabytes, i);
+      }
+      files.add(file);
+    }
+    long bytes = 0;
+    for (Path file : files) {
+      bytes += Files.size(file);
+    }
+    List<String> command = new ArrayList<>(List.of("openssl", "dgst", "-sha256"));
+    files.forEach(file -> command.add(file.toString()));
+    run(command);
+    List<String> sha256sum = new ArrayList<>(List.of("sha256sum"));
+    files.forEach(file -> sha256sum.add(file.toString()));
+
+    double openssl = median(() -> run(command));
+    double coreutils = median(() -> run(sha256sum));
+    double reader = median(() -> readAll(files));
+    long peakHeap = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peakHeap += pool.getPeakUsage().getUsed();
+      }
+    }
+    double gib = bytes / (double) (1L << 30);
+    System.out.printf("archives: %d x %d MiB = %.2f GiB, cores %d, max heap %d MiB%n", archives, megabytes, gib,
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf("| openssl dgst -sha256 (reference) | %.2f s | %.2f GiB/s | 1.00 |%n", openssl, gib / openssl);
+    System.out.printf("| sha256sum | %.2f s | %.2f GiB/s | %.2f |%n", coreutils, gib / coreutils, coreutils / openssl);
+    System.out.printf("| ArchiveReader deep verification | %.2f s | %.2f GiB/s | %.2f |%n", reader, gib / reader, reader / openssl);
+    System.out.printf("peak heap used: %d MiB%n", peakHeap >> 20);
+  }
+
+  private interface Timed {
+    void run() throws Exception;
+  }
+
+  private static double median(Timed work) throws Exception {
+    double[] times = new double[3];
+    for (int i = 0; i < times.length; i++) {
+      long start = System.nanoTime();
+      work.run();
+      times[i] = (System.nanoTime() - start) / 1e9;
+    }
+    java.util.Arrays.sort(times);
+    return times[1];
+  }
+
+  private static void run(List<String> command) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    if (process.waitFor() != 0) {
+      throw new IllegalStateException(command.get(0) + " failed");
+    }
+  }
+
+  private static void readAll(List<Path> files) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+    try {
+      List<Future<ArchiveInventory>> reads = new ArrayList<>();
+      for (Path file : files) {
+        reads.add(pool.submit(() -> new ArchiveReader().read(file)));
+      }
+      for (Future<ArchiveInventory> read : reads) {
+        read.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  /** Layers of 8 to 64 MiB plus small manifests, with real digests in their paths, like an oc-mirror archive. */
+  private static void generate(Path file, int megabytes, int seed) throws Exception {
+    SplittableRandom random = new SplittableRandom(seed);
+    byte[] buffer = new byte[64 << 20];
+    for (int i = 0; i < buffer.length; i += 8) {
+      long value = random.nextLong();
+      for (int b = 0; b < 8; b++) {
+        buffer[i + b] = (byte) (value >>> (8 * b));
+      }
+    }
+    long target = (long) megabytes << 20;
+    long written = 0;
+    try (OutputStream out = Files.newOutputStream(file); TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      while (written < target) {
+        int size = (int) Math.min(target - written, (8 + random.nextInt(57)) << 20);
+        buffer[random.nextInt(buffer.length)] ^= 1;
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        digest.update(buffer, 0, size);
+        String hex = HexFormat.of().formatHex(digest.digest());
+        TarArchiveEntry entry = new TarArchiveEntry("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
+        entry.setSize(size);
+        tar.putArchiveEntry(entry);
+        tar.write(buffer, 0, size);
+        tar.closeArchiveEntry();
+        written += size;
+      }
+    }
+  }
+}
