@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.ledger;
 
+import dev.ocmirror.orchestrator.integrity.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -9,9 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,12 +76,12 @@ public final class ArchiveReader {
             throw new ArchiveDamagedException(name, "entry " + current + " is filed under the wrong prefix " + blob.group(1));
           }
           ByteArrayOutputStream small = entry.getSize() <= MAX_MANIFEST ? new ByteArrayOutputStream((int) entry.getSize()) : null;
-          MessageDigest blobDigest = sha256();
+          MessageDigest blobDigest = Sha256.newDigest();
           long read = copy(tar, buffer, blobDigest, small);
           if (read != entry.getSize()) {
             throw new ArchiveDamagedException(name, "entry " + current + " is truncated: " + read + " of " + entry.getSize() + " bytes");
           }
-          String actual = HexFormat.of().formatHex(blobDigest.digest());
+          String actual = Sha256.hex(blobDigest);
           if (!actual.equals(hex)) {
             throw new ArchiveDamagedException(name, "blob " + current + " is corrupted: its content hashes to sha256:" + actual);
           }
@@ -178,14 +177,6 @@ public final class ArchiveReader {
   private static void drain(InputStream in, byte[] buffer) throws IOException {
     while (in.read(buffer) > 0) {
       // Reading is the point: the bytes pass through the file digest.
-    }
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("The JDK has no SHA-256", e);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.ledger;
 
+import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -7,8 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -34,11 +33,7 @@ final class HashingFileStream extends InputStream {
   private long delivered;
 
   HashingFileStream(Path file) throws IOException {
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    digest = Sha256.newDigest();
     for (int i = 0; i < CHUNKS; i++) {
       free.add(ByteBuffer.allocate(CHUNK));
     }
@@ -132,7 +127,7 @@ final class HashingFileStream extends InputStream {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.hex(digest);
   }
 
   long delivered() {

@@ -1,7 +1,7 @@
 package dev.ocmirror.orchestrator.remote;
 
+import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,12 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -211,18 +208,10 @@ public final class LocalHost implements Host {
 
   @Override
   public String sha256(String path) {
-    try (InputStream input = Files.newInputStream(Path.of(path))) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[1 << 20];
-      int read;
-      while ((read = input.read(buffer)) > 0) {
-        digest.update(buffer, 0, read);
-      }
-      return HexFormat.of().formatHex(digest.digest());
+    try {
+      return Sha256.hex(Path.of(path));
     } catch (IOException e) {
       throw failure("hash", path, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("The JDK has no SHA-256", e);
     }
   }
 

@@ -1,8 +1,7 @@
 package dev.ocmirror.orchestrator.remote;
 
+import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -390,13 +389,8 @@ public final class SshHost implements Host {
   }
 
   static String fingerprint(PublicKey key) {
-    try {
-      byte[] blob = new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(blob);
-      return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] blob = new Buffer.PlainBuffer().putPublicKey(key).getCompactData();
+    return "SHA256:" + Base64.getEncoder().withoutPadding().encodeToString(Sha256.newDigest().digest(blob));
   }
 
 }

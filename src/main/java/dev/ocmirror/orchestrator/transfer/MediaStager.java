@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.transfer;
 
+import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,10 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -73,13 +72,13 @@ public final class MediaStager {
     Path target = mediaDirectory.resolve(source.mediaPath());
     return source.expectedSha256() != null && Files.isRegularFile(target)
         && Files.size(target) == Files.size(source.file())
-        && MediaVerifier.sha256(target).equals(source.expectedSha256());
+        && Sha256.hex(target).equals(source.expectedSha256());
   }
 
   private static String copy(Source source, Path target) throws IOException {
     Files.createDirectories(target.toAbsolutePath().getParent());
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
-    MessageDigest digest = sha256();
+    MessageDigest digest = Sha256.newDigest();
     try (InputStream in = Files.newInputStream(source.file());
         FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING);
@@ -94,7 +93,7 @@ public final class MediaStager {
       // Removable media are pulled out soon after; what is on them must be on the device, not in a cache.
       channel.force(true);
     }
-    String actual = HexFormat.of().formatHex(digest.digest());
+    String actual = Sha256.hex(digest);
     if (source.expectedSha256() != null && !actual.equals(source.expectedSha256())) {
       Files.deleteIfExists(partial);
       throw new IllegalStateException(source.file() + " changed since it was recorded: sha256 " + actual + ", ledger says "
@@ -102,13 +101,5 @@ public final class MediaStager {
     }
     Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return actual;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

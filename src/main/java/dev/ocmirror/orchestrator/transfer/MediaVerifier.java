@@ -1,19 +1,16 @@
 package dev.ocmirror.orchestrator.transfer;
 
+import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -28,8 +25,6 @@ import java.util.stream.Stream;
  * Needs neither database nor engine: it runs where the media is mounted.
  */
 public final class MediaVerifier {
-
-  private static final int BUFFER = 1 << 20;
 
   public MediaReport verify(Path mediaDirectory, Path manifestFile, Path signatureFile, PublicKey publicKey) {
     byte[] manifestBytes;
@@ -102,7 +97,7 @@ public final class MediaVerifier {
       return new FileCheck(size, new MediaReport.Problem(MediaReport.Kind.SIZE_MISMATCH, listed.path(),
           size + " bytes, manifest says " + listed.size()));
     }
-    String actual = sha256(file);
+    String actual = Sha256.hex(file);
     if (!actual.equals(listed.sha256())) {
       return new FileCheck(size, new MediaReport.Problem(MediaReport.Kind.ALTERED, listed.path(),
           "sha256 " + actual + ", manifest says " + listed.sha256()));
@@ -128,17 +123,4 @@ public final class MediaVerifier {
     return extra;
   }
 
-  static String sha256(Path file) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      byte[] buffer = new byte[BUFFER];
-      int read;
-      while ((read = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, read);
-      }
-      return HexFormat.of().formatHex(digest.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

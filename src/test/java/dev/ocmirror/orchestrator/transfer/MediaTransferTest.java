@@ -45,7 +45,7 @@ class MediaTransferTest {
       byte[] content = new byte[200_000 + sources.size()];
       random.nextBytes(content);
       Path file = Files.write(Files.createDirectories(store.resolve("gen-2")).resolve(name), content);
-      sources.add(new MediaStager.Source(file, "gen-2/" + name, MediaVerifier.sha256(file)));
+      sources.add(new MediaStager.Source(file, "gen-2/" + name, dev.ocmirror.orchestrator.integrity.Sha256.hex(file)));
     }
   }
 
