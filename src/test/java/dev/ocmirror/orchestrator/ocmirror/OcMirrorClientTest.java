@@ -1,0 +1,215 @@
+package dev.ocmirror.orchestrator.ocmirror;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ocmirror.orchestrator.ocmirror.OcMirrorOutcome.Verdict;
+import dev.ocmirror.orchestrator.remote.DetachedRun;
+import dev.ocmirror.orchestrator.remote.FileEntry;
+import dev.ocmirror.orchestrator.remote.Host;
+import dev.ocmirror.orchestrator.remote.LocalHost;
+import dev.ocmirror.orchestrator.remote.OutputListener;
+import dev.ocmirror.orchestrator.remote.RunStatus;
+import dev.ocmirror.orchestrator.remote.SshHost;
+import dev.ocmirror.orchestrator.simulator.SimulatorInstallation;
+import dev.ocmirror.orchestrator.support.TestRegistry;
+import dev.ocmirror.orchestrator.support.TestSshd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The client driving the project's oc-mirror simulator as a real process, moving real images between two
+ * real registries, locally and over a real SSH connection.
+ */
+class OcMirrorClientTest {
+
+  private static final Duration POLL = Duration.ofMillis(100);
+  private static final Duration LIMIT = Duration.ofMinutes(2);
+
+  @TempDir
+  static Path shared;
+  static TestRegistry source;
+  static String ocMirror;
+  static String alpha;
+  static String beta;
+  static String gamma;
+
+  @TempDir
+  Path dir;
+
+  @BeforeAll
+  static void registriesAndBinary() {
+    source = TestRegistry.start(shared.resolve("source"));
+    byte[] base = TestRegistry.randomLayer(64 * 1024);
+    source.pushImage("demo/alpha", "v1", base, TestRegistry.randomLayer(16 * 1024));
+    source.pushImage("demo/beta", "v1", base, TestRegistry.randomLayer(16 * 1024));
+    source.pushImage("demo/gamma", "v1", base, TestRegistry.randomLayer(16 * 1024));
+    alpha = source.hostPort() + "/demo/alpha:v1";
+    beta = source.hostPort() + "/demo/beta:v1";
+    gamma = source.hostPort() + "/demo/gamma:v1";
+    ocMirror = SimulatorInstallation.install(shared.resolve("bin")).toString();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (source != null) {
+      source.close();
+    }
+  }
+
+  static String config(String... images) {
+    StringBuilder yaml = new StringBuilder("""
+        kind: ImageSetConfiguration
+        apiVersion: mirror.openshift.io/v2alpha1
+        mirror:
+          additionalImages:
+        """);
+    for (String image : images) {
+      yaml.append("    - name: ").append(image).append('\n');
+    }
+    return yaml.toString();
+  }
+
+  private OcMirrorClient client(Host host) {
+    return new OcMirrorClient(host, OcMirrorSettings.of(ocMirror, dir.resolve("runs").toString()));
+  }
+
+  private static OcMirrorOutcome finish(OcMirrorClient client, DetachedRun run, Workflow workflow, String workspace) {
+    RunStatus status = run.follow(OutputListener.IGNORE, POLL, LIMIT);
+    assertThat(status.finished()).as("run %s finished", run.id()).isTrue();
+    return client.outcome(run, workflow, workspace, false);
+  }
+
+  @Test
+  void reportsTheVersionOfTheBinary() {
+    assertThat(client(new LocalHost()).version()).isNotBlank();
+  }
+
+  @Test
+  void monthOneAndMonthTwoImportIncrementallyIntoAPersistentCache() {
+    OcMirrorClient client = client(new LocalHost());
+    String workspace = dir.resolve("mirror/workspace").toString();
+    String mirrorCache = dir.resolve("mirror/cache").toString();
+    String enclaveCache = dir.resolve("enclave/cache").toString();
+    try (TestRegistry target = TestRegistry.start(dir.resolve("target"))) {
+      String destination = "docker://" + target.hostPort() + "/mirror";
+
+      OcMirrorOutcome month1 = finish(client, client.startMirrorToDisk("m2d-1", workspace, mirrorCache,
+          config(alpha, beta), false, null), Workflow.MIRROR_TO_DISK, workspace);
+      assertThat(month1.verdict()).as(month1.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+      assertThat(month1.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(2, 2));
+      List<FileEntry> generation1 = client.moveArchivesToStore(workspace, dir.resolve("store/gen-1").toString());
+      assertThat(generation1).extracting(FileEntry::name).containsExactly("mirror_000001.tar");
+      assertThat(client.archivesIn(workspace)).isEmpty();
+
+      OcMirrorOutcome import1 = finish(client, client.startDiskToMirror("d2m-1", dir.resolve("store/gen-1").toString(),
+          enclaveCache, config(alpha, beta), destination, false), Workflow.DISK_TO_MIRROR, dir.resolve("store/gen-1").toString());
+      assertThat(import1.verdict()).as(import1.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+      assertThat(import1.clusterResources()).contains("itms-oc-mirror.yaml");
+
+      OcMirrorOutcome month2 = finish(client, client.startMirrorToDisk("m2d-2", workspace, mirrorCache,
+          config(alpha, beta, gamma), false, null), Workflow.MIRROR_TO_DISK, workspace);
+      assertThat(month2.verdict()).isEqualTo(Verdict.SUCCEEDED);
+      List<FileEntry> generation2 = client.moveArchivesToStore(workspace, dir.resolve("store/gen-2").toString());
+      assertThat(generation2.get(0).size()).as("differential").isLessThan(generation1.get(0).size());
+
+      OcMirrorOutcome import2 = finish(client, client.startDiskToMirror("d2m-2", dir.resolve("store/gen-2").toString(),
+          enclaveCache, config(alpha, beta, gamma), destination, false), Workflow.DISK_TO_MIRROR, dir.resolve("store/gen-2").toString());
+      assertThat(import2.verdict()).as(import2.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+      assertThat(target.manifestDigest("mirror/demo/gamma", "v1")).isEqualTo(source.manifestDigest("demo/gamma", "v1"));
+    }
+  }
+
+  @Test
+  void aDifferentialArchiveInAnEmptyCacheIsReportedAsIncompleteContent() {
+    OcMirrorClient client = client(new LocalHost());
+    String workspace = dir.resolve("ws").toString();
+    String mirrorCache = dir.resolve("mcache").toString();
+    finish(client, client.startMirrorToDisk("first", workspace, mirrorCache, config(alpha, beta), false, null),
+        Workflow.MIRROR_TO_DISK, workspace);
+    client.moveArchivesToStore(workspace, dir.resolve("gen1").toString());
+    finish(client, client.startMirrorToDisk("second", workspace, mirrorCache, config(alpha, beta, gamma), false, null),
+        Workflow.MIRROR_TO_DISK, workspace);
+    client.moveArchivesToStore(workspace, dir.resolve("gen2").toString());
+
+    try (TestRegistry neverPushedTo = TestRegistry.start(dir.resolve("fresh-target"))) {
+      String from = dir.resolve("gen2").toString();
+      OcMirrorOutcome outcome = finish(client, client.startDiskToMirror("only-gen2", from, dir.resolve("empty-cache").toString(),
+          config(alpha, beta, gamma), "docker://" + neverPushedTo.hostPort() + "/mirror", false), Workflow.DISK_TO_MIRROR, from);
+      assertThat(outcome.verdict()).isEqualTo(Verdict.INCOMPLETE_CONTENT);
+      assertThat(outcome.reasons()).singleElement().asString().contains("manifest unknown");
+      assertThat(outcome.failedImages()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void aFailingImageFailsTheRunWithItsCauseAndNoArchive() throws Exception {
+    Path failing = Files.writeString(dir.resolve("oc-mirror-failing"), "#!/bin/sh\nexport OC_MIRROR_SIMULATOR_FAIL_IMAGES=demo/beta\nexec "
+        + ocMirror + " \"$@\"\n");
+    failing.toFile().setExecutable(true);
+    OcMirrorClient client = new OcMirrorClient(new LocalHost(), OcMirrorSettings.of(failing.toString(), dir.resolve("runs").toString()));
+    String workspace = dir.resolve("ws").toString();
+    OcMirrorOutcome outcome = finish(client, client.startMirrorToDisk("fails", workspace, dir.resolve("c").toString(),
+        config(alpha, beta), false, null), Workflow.MIRROR_TO_DISK, workspace);
+    assertThat(outcome.verdict()).isEqualTo(Verdict.FAILED_IMAGES);
+    assertThat(outcome.failedImages()).extracting(OcMirrorLog.FailedImage::image).containsExactly(beta);
+    assertThat(outcome.failedImages().get(0).cause()).contains("simulated failure");
+    assertThat(outcome.archives()).isEmpty();
+  }
+
+  @Test
+  void aRefusedConfigurationIsRejected() {
+    OcMirrorClient client = client(new LocalHost());
+    String workspace = dir.resolve("ws").toString();
+    String v1 = "kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v1alpha2\nstorageConfig:\n  local:\n    path: ./x\n"
+        + "mirror:\n  additionalImages:\n    - name: " + alpha + "\n";
+    OcMirrorOutcome outcome = finish(client, client.startMirrorToDisk("v1-config", workspace, dir.resolve("c").toString(),
+        v1, false, null), Workflow.MIRROR_TO_DISK, workspace);
+    assertThat(outcome.verdict()).isEqualTo(Verdict.REJECTED);
+    assertThat(String.join("\n", outcome.errors()) + outcome.reasons()).contains("storageConfig");
+  }
+
+  @Test
+  void refusesAWorkspaceWithAnOcMirrorKeyword() {
+    OcMirrorClient client = client(new LocalHost());
+    assertThatThrownBy(() -> client.startMirrorToDisk("bad", dir.resolve("logs").toString(), dir.resolve("c").toString(),
+        config(alpha), false, null)).hasMessageContaining("'logs'");
+  }
+
+  @Test
+  void overSshAMirrorSurvivesACutConnectionAndIsJudgedAfterReattaching() throws Exception {
+    try (TestSshd sshd = TestSshd.start(dir.resolve("sshd"))) {
+      Path slow = Files.writeString(dir.resolve("oc-mirror-slow"), "#!/bin/sh\nexport OC_MIRROR_SIMULATOR_DELAY_PER_IMAGE_MS=700\nexec "
+          + ocMirror + " \"$@\"\n");
+      slow.toFile().setExecutable(true);
+      OcMirrorSettings settings = OcMirrorSettings.of(slow.toString(), dir.resolve("runs").toString());
+      String workspace = dir.resolve("remote-ws").toString();
+      try (SshHost host = new SshHost(sshd.target())) {
+        OcMirrorClient client = new OcMirrorClient(host, settings);
+        DetachedRun run = client.startMirrorToDisk("remote-m2d", workspace, dir.resolve("rc").toString(),
+            config(alpha, beta, gamma), false, null);
+        for (int i = 0; i < 100 && client.progress(run).imagesTotal() == null; i++) {
+          Thread.sleep(100);
+        }
+        OcMirrorProgress progress = client.progress(run);
+        assertThat(progress.status().state()).isEqualTo(RunStatus.State.RUNNING);
+        assertThat(progress.imagesTotal()).isEqualTo(3);
+        sshd.kill();
+      }
+      sshd.restart();
+      try (SshHost host = new SshHost(sshd.target())) {
+        OcMirrorClient client = new OcMirrorClient(host, settings);
+        OcMirrorOutcome outcome = finish(client, client.attach("remote-m2d"), Workflow.MIRROR_TO_DISK, workspace);
+        assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+        assertThat(outcome.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(3, 3));
+        assertThat(client.progress(client.attach("remote-m2d")).imagesDone()).isEqualTo(3);
+      }
+    }
+  }
+}
