@@ -176,6 +176,18 @@ class OcMirrorClientTest {
   }
 
   @Test
+  void aDryRunSucceedsWithoutWritingAnArchive() {
+    OcMirrorClient client = client(new LocalHost());
+    String workspace = dir.resolve("dry").toString();
+    DetachedRun run = client.startMirrorToDisk("dry-run-1", workspace, dir.resolve("c").toString(), config(alpha, beta), true, null);
+    run.follow(OutputListener.IGNORE, POLL, LIMIT);
+    OcMirrorOutcome outcome = client.outcome(run, Workflow.MIRROR_TO_DISK, workspace, true);
+    assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+    assertThat(outcome.archives()).isEmpty();
+    assertThat(dir.resolve("dry/working-dir/dry-run/missing.txt")).content().contains("demo/alpha").contains("demo/beta");
+  }
+
+  @Test
   void refusesAWorkspaceWithAnOcMirrorKeyword() {
     OcMirrorClient client = client(new LocalHost());
     assertThatThrownBy(() -> client.startMirrorToDisk("bad", dir.resolve("logs").toString(), dir.resolve("c").toString(),

@@ -1,0 +1,225 @@
+package dev.ocmirror.orchestrator.ocmirror.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.ocmirror.orchestrator.integrity.Sha256;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads an ImageSetConfiguration as strictly as oc-mirror does (contract section 4): duplicate keys, unknown
+ * fields and a wrong kind are refused; apiVersion is not checked; the validation rules are applied and every
+ * problem is reported at once. Old fields get errors that say what to do instead.
+ */
+public final class ImageSetConfigurationReader {
+
+  public static final String KIND = "ImageSetConfiguration";
+  private static final Pattern SEMVER = Pattern.compile("v?(0|[1-9]\\d*)(\\.(0|[1-9]\\d*))?(\\.(0|[1-9]\\d*))?"
+      + "(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
+
+  private final ObjectMapper yaml = YAMLMapper.builder(new YAMLFactory())
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build();
+
+  private static final ObjectMapper CANONICAL = JsonMapper.builder()
+      .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+      .serializationInclusion(JsonInclude.Include.NON_EMPTY)
+      .build();
+
+  public ImageSetConfiguration read(String text) {
+    if (text == null || text.isBlank()) {
+      throw new InvalidImageSetConfigurationException(List.of("the configuration is empty"));
+    }
+    JsonNode tree;
+    try {
+      tree = yaml.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new InvalidImageSetConfigurationException(List.of("not valid YAML: " + e.getOriginalMessage()
+          + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")")));
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new InvalidImageSetConfigurationException(List.of("the configuration must be a YAML mapping with kind and mirror"));
+    }
+    List<String> problems = new ArrayList<>();
+    if (tree.has("storageConfig")) {
+      problems.add("storageConfig: this is an oc-mirror v1 (v1alpha2) configuration; oc-mirror --v2 keeps its state in the "
+          + "workspace and cache and refuses storageConfig (\"unknown field\"). Remove storageConfig.");
+    }
+    JsonNode operators = tree.path("mirror").path("operators");
+    for (int i = 0; i < operators.size(); i++) {
+      JsonNode packages = operators.get(i).path("packages");
+      for (int p = 0; p < packages.size(); p++) {
+        if (packages.get(p).has("bundles")) {
+          problems.add("mirror.operators[" + i + "].packages[" + p + "].bundles: bundles were removed from oc-mirror v2 "
+              + "(CLID-303); select versions with channels and minVersion/maxVersion instead");
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidImageSetConfigurationException(problems);
+    }
+    ImageSetConfiguration config;
+    try {
+      config = yaml.treeToValue(tree, ImageSetConfiguration.class);
+    } catch (UnrecognizedPropertyException e) {
+      throw new InvalidImageSetConfigurationException(List.of(path(e) + ": unknown field \"" + e.getPropertyName()
+          + "\"; oc-mirror refuses fields it does not know"));
+    } catch (JsonMappingException e) {
+      throw new InvalidImageSetConfigurationException(List.of(path(e) + ": " + e.getOriginalMessage()));
+    } catch (JsonProcessingException e) {
+      throw new InvalidImageSetConfigurationException(List.of(e.getOriginalMessage()));
+    }
+    validate(config, problems);
+    if (!problems.isEmpty()) {
+      throw new InvalidImageSetConfigurationException(problems);
+    }
+    return config;
+  }
+
+  /** {@code sha256:<hex>} of the configuration's meaning: formatting, comments and key order do not change it. */
+  public static String digest(ImageSetConfiguration config) {
+    try {
+      ImageSetConfiguration.Mirror mirror = config.mirror();
+      ImageSetConfiguration withoutSamples = new ImageSetConfiguration(config.kind(), null, config.archiveSize(),
+          new ImageSetConfiguration.Mirror(mirror.platform(), mirror.operators(), mirror.additionalImages(), mirror.helm(),
+              mirror.blockedImages(), null));
+      return "sha256:" + Sha256.hex(CANONICAL.writeValueAsBytes(withoutSamples));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot serialize the configuration", e);
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    StringBuilder path = new StringBuilder();
+    for (JsonMappingException.Reference reference : e.getPath()) {
+      if (reference.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.length() == 0 ? "(top level)" : path.toString();
+  }
+
+  private static void validate(ImageSetConfiguration config, List<String> problems) {
+    if (!KIND.equals(config.kind())) {
+      problems.add("kind: must be " + KIND + ", not " + (config.kind() == null ? "missing" : "'" + config.kind() + "'"));
+    }
+    if (config.archiveSize() != null && config.archiveSize() <= 0) {
+      problems.add("archiveSize: must be a positive number of GiB, not " + config.archiveSize());
+    }
+    if (config.mirror() == null) {
+      problems.add("mirror: is required");
+      return;
+    }
+    ImageSetConfiguration.Platform platform = config.mirror().platform();
+    if (platform != null) {
+      if (!ImageSetConfiguration.listOf(platform.architectures()).isEmpty() && !ImageSetConfiguration.listOf(platform.platforms()).isEmpty()) {
+        problems.add("mirror.platform: architectures (deprecated) and platforms must not be combined");
+      }
+      Set<String> channels = new HashSet<>();
+      List<ImageSetConfiguration.Channel> list = ImageSetConfiguration.listOf(platform.channels());
+      for (int i = 0; i < list.size(); i++) {
+        ImageSetConfiguration.Channel channel = list.get(i);
+        String at = "mirror.platform.channels[" + i + "]";
+        if (blank(channel.name())) {
+          problems.add(at + ".name: is required");
+        } else if (!channels.add(channel.name() + "/" + (channel.type() == null ? "ocp" : channel.type()))) {
+          problems.add(at + ": channel " + channel.name() + " is listed twice");
+        }
+        version(at + ".minVersion", channel.minVersion(), problems);
+        version(at + ".maxVersion", channel.maxVersion(), problems);
+      }
+    }
+    Set<String> catalogs = new HashSet<>();
+    List<ImageSetConfiguration.Operator> operators = config.operators();
+    for (int i = 0; i < operators.size(); i++) {
+      ImageSetConfiguration.Operator operator = operators.get(i);
+      String at = "mirror.operators[" + i + "]";
+      if (blank(operator.catalog())) {
+        problems.add(at + ".catalog: is required");
+      } else if (!catalogs.add(operator.catalog() + "|" + operator.targetCatalog() + "|" + operator.targetTag())) {
+        problems.add(at + ": catalog " + operator.catalog() + " is listed twice");
+      }
+      Set<String> packages = new HashSet<>();
+      List<ImageSetConfiguration.OperatorPackage> list = ImageSetConfiguration.listOf(operator.packages());
+      for (int p = 0; p < list.size(); p++) {
+        ImageSetConfiguration.OperatorPackage pkg = list.get(p);
+        String pat = at + ".packages[" + p + "]";
+        if (blank(pkg.name())) {
+          problems.add(pat + ".name: is required");
+        } else if (!packages.add(pkg.name())) {
+          problems.add(pat + ": package " + pkg.name() + " is listed twice in catalog " + operator.catalog());
+        }
+        version(pat + ".minVersion", pkg.minVersion(), problems);
+        version(pat + ".maxVersion", pkg.maxVersion(), problems);
+        boolean packageRange = !blank(pkg.minVersion()) || !blank(pkg.maxVersion());
+        Set<String> channels = new HashSet<>();
+        List<ImageSetConfiguration.PackageChannel> pchannels = ImageSetConfiguration.listOf(pkg.channels());
+        for (int c = 0; c < pchannels.size(); c++) {
+          ImageSetConfiguration.PackageChannel channel = pchannels.get(c);
+          String cat = pat + ".channels[" + c + "]";
+          if (blank(channel.name())) {
+            problems.add(cat + ".name: is required");
+          } else if (!channels.add(channel.name())) {
+            problems.add(cat + ": channel " + channel.name() + " is listed twice in package " + pkg.name());
+          }
+          version(cat + ".minVersion", channel.minVersion(), problems);
+          version(cat + ".maxVersion", channel.maxVersion(), problems);
+          if (packageRange && (!blank(channel.minVersion()) || !blank(channel.maxVersion()))) {
+            problems.add(cat + ": package " + pkg.name() + " sets minVersion/maxVersion at package level and channel level; "
+                + "use one or the other");
+          }
+        }
+      }
+    }
+    List<ImageSetConfiguration.AdditionalImage> images = config.additionalImages();
+    for (int i = 0; i < images.size(); i++) {
+      if (blank(images.get(i).name())) {
+        problems.add("mirror.additionalImages[" + i + "].name: is required");
+      }
+    }
+    List<ImageSetConfiguration.BlockedImage> blocked = config.blockedImages();
+    for (int i = 0; i < blocked.size(); i++) {
+      String name = blocked.get(i).name();
+      if (blank(name)) {
+        problems.add("mirror.blockedImages[" + i + "].name: is required");
+        continue;
+      }
+      try {
+        Pattern.compile(name);
+      } catch (PatternSyntaxException e) {
+        problems.add("mirror.blockedImages[" + i + "].name: '" + name + "' is not a valid regular expression: "
+            + e.getDescription());
+      }
+    }
+  }
+
+  private static void version(String at, String value, List<String> problems) {
+    if (!blank(value) && !SEMVER.matcher(value.trim()).matches()) {
+      problems.add(at + ": '" + value + "' is not a semantic version (like 4.19.2)");
+    }
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
+  }
+}
