@@ -7,10 +7,15 @@ import java.util.Set;
  *
  * @param archivedBlobs digests of the blobs in its archives (new against earlier generations)
  * @param archiveBytes total size of its archive files
+ * @param archivesAvailable false once retention has deleted its archives: they can no longer be carried
  */
-public record GenerationContent(int number, Set<String> archivedBlobs, long archiveBytes) {
+public record GenerationContent(int number, Set<String> archivedBlobs, long archiveBytes, boolean archivesAvailable) {
 
   public GenerationContent {
     archivedBlobs = Set.copyOf(archivedBlobs);
+  }
+
+  public GenerationContent(int number, Set<String> archivedBlobs, long archiveBytes) {
+    this(number, archivedBlobs, archiveBytes, true);
   }
 }

@@ -127,10 +127,14 @@ public final class LedgerRepository {
   public Map<Integer, GenerationContent> lineageContent(String lineageId) {
     Map<Integer, Set<String>> blobs = new TreeMap<>();
     Map<Integer, Long> bytes = new TreeMap<>();
-    jdbc.query("select g.number, sum(a.size_bytes) from ledger_generation g join ledger_archive a on a.generation_id = g.id"
-        + " where g.lineage_id = ? group by g.number", rs -> {
+    Set<Integer> deleted = new HashSet<>();
+    jdbc.query("select g.number, sum(a.size_bytes), max(g.archives_deleted_at) from ledger_generation g"
+        + " join ledger_archive a on a.generation_id = g.id where g.lineage_id = ? group by g.number", rs -> {
           bytes.put(rs.getInt(1), rs.getLong(2));
           blobs.put(rs.getInt(1), new HashSet<>());
+          if (rs.getTimestamp(3) != null) {
+            deleted.add(rs.getInt(1));
+          }
         }, lineageId);
     jdbc.query("select g.number, ab.digest from ledger_generation g join ledger_archive a on a.generation_id = g.id"
         + " join ledger_archive_blob ab on ab.archive_id = a.id where g.lineage_id = ?",
@@ -138,7 +142,8 @@ public final class LedgerRepository {
           blobs.get(rs.getInt(1)).add(rs.getString(2));
         }, lineageId);
     Map<Integer, GenerationContent> content = new TreeMap<>();
-    blobs.forEach((number, digests) -> content.put(number, new GenerationContent(number, digests, bytes.get(number))));
+    blobs.forEach((number, digests) -> content.put(number,
+        new GenerationContent(number, digests, bytes.get(number), !deleted.contains(number))));
     return content;
   }
 
@@ -204,6 +209,23 @@ public final class LedgerRepository {
     ensureEnclave(enclave, at);
     jdbc.update("insert into ledger_enclave_generation (enclave, lineage_id, generation_number, imported_at) values (?, ?, ?, ?)",
         enclave, lineageId, number, Timestamp.from(at));
+  }
+
+  /** For every enclave known to the ledger, the generations of this lineage imported into its cache. */
+  public Map<String, Set<Integer>> importedByEnclave(String lineageId) {
+    Map<String, Set<Integer>> imported = new TreeMap<>();
+    jdbc.query("select name from ledger_enclave", rs -> {
+      imported.put(rs.getString(1), new HashSet<>());
+    });
+    jdbc.query("select enclave, generation_number from ledger_enclave_generation where lineage_id = ?", rs -> {
+      imported.get(rs.getString(1)).add(rs.getInt(2));
+    }, lineageId);
+    return imported;
+  }
+
+  public void markArchivesDeleted(String lineageId, int number) {
+    jdbc.update("update ledger_generation set archives_deleted_at = ? where lineage_id = ? and number = ?",
+        Timestamp.from(Instant.now()), lineageId, number);
   }
 
   public Set<Integer> importedGenerations(String enclave, String lineageId) {

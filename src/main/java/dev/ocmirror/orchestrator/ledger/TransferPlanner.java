@@ -70,6 +70,13 @@ public final class TransferPlanner {
     }
     long bytes = carry.stream().mapToLong(number -> generations.get(number).archiveBytes()).sum();
     List<TransferPlan.Alternative> alternatives = alternatives(generations, target, neededBlobSizes);
+    List<Integer> gone = carry.stream().filter(number -> !generations.get(number).archivesAvailable()).toList();
+    if (!gone.isEmpty()) {
+      reasons.add(0, "the archives of generation(s) " + gone + " are needed but were deleted by retention; "
+          + "take a new baseline or restore the cache from a backup");
+      return new TransferPlan(enclave, target, TransferPlan.Verdict.NOT_PROVABLE, List.copyOf(carry), bytes,
+          unaccounted.size(), reasons, alternatives);
+    }
     if (!unaccounted.isEmpty()) {
       reasons.add(0, unaccounted.size() + " needed blob(s) are neither in the cache nor in any archive of this lineage "
           + "(for example " + unaccounted.iterator().next() + "); carrying archives cannot complete the import. "

@@ -38,6 +38,9 @@ public interface Host extends AutoCloseable {
   /** Writes a file atomically (temporary file, then rename) with owner-only permissions. */
   void write(String path, byte[] content);
 
+  /** Deletes a file or an empty directory; nothing happens when it does not exist. */
+  void delete(String path);
+
   /** Hex SHA-256 of a file's content, computed on the host itself. */
   String sha256(String path);
 

@@ -207,6 +207,15 @@ public final class LocalHost implements Host {
   }
 
   @Override
+  public void delete(String path) {
+    try {
+      Files.deleteIfExists(Path.of(path));
+    } catch (IOException e) {
+      throw failure("delete", path, e);
+    }
+  }
+
+  @Override
   public String sha256(String path) {
     try {
       return Sha256.hex(Path.of(path));

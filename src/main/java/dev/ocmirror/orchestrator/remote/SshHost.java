@@ -314,6 +314,22 @@ public final class SshHost implements Host {
   }
 
   @Override
+  public void delete(String path) {
+    sftp("delete", path, sftp -> {
+      FileAttributes attributes = sftp.statExistence(path);
+      if (attributes == null) {
+        return null;
+      }
+      if (attributes.getType() == FileMode.Type.DIRECTORY) {
+        sftp.rmdir(path);
+      } else {
+        sftp.rm(path);
+      }
+      return null;
+    });
+  }
+
+  @Override
   public String sha256(String path) {
     StringBuilder output = new StringBuilder();
     StringBuilder errors = new StringBuilder();

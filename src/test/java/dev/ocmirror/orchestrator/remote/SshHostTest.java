@@ -97,6 +97,10 @@ class SshHostTest {
     assertThat(host.list(dir.resolve("store").toString())).extracting(FileEntry::name).containsExactly("gen-1", "moved.yaml");
     assertThat(host.stat(file)).isEmpty();
     assertThat(host.list(dir.resolve("nothing-here").toString())).isEmpty();
+    host.delete(dir.resolve("store/moved.yaml").toString());
+    host.delete(dir.resolve("store/gen-1").toString());
+    host.delete(dir.resolve("store/never-there").toString());
+    assertThat(host.list(dir.resolve("store").toString())).isEmpty();
     assertThatThrownBy(() -> host.sha256(dir.resolve("absent").toString()))
         .isInstanceOf(HostException.class).hasMessageContaining("absent");
   }
