@@ -211,6 +211,43 @@ public final class LedgerRepository {
         enclave, lineageId, number, Timestamp.from(at));
   }
 
+  /** A transfer as planned and approved, and what became of it. */
+  public record Transfer(String id, String enclave, String lineageId, int target, List<Integer> generations, long bytes,
+      String manifestSha256, String state, Instant createdAt, String createdBy) {
+  }
+
+  public void recordTransfer(Transfer transfer) {
+    ensureEnclave(transfer.enclave(), transfer.createdAt());
+    jdbc.update("insert into ledger_transfer (id, enclave, lineage_id, target_generation, generations, bytes, manifest_sha256,"
+        + " state, created_at, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", transfer.id(), transfer.enclave(),
+        transfer.lineageId(), transfer.target(), joined(transfer.generations()), transfer.bytes(), transfer.manifestSha256(),
+        transfer.state(), Timestamp.from(transfer.createdAt()), transfer.createdBy());
+  }
+
+  /** Moves a transfer on (e.g. STAGED, RECEIVED, IMPORTED); refuses an unknown transfer. */
+  public void updateTransfer(String id, String state, String manifestSha256) {
+    int rows = jdbc.update("update ledger_transfer set state = ?, manifest_sha256 = coalesce(?, manifest_sha256) where id = ?",
+        state, manifestSha256, id);
+    if (rows != 1) {
+      throw new LedgerException("No transfer " + id + " in the ledger");
+    }
+  }
+
+  public Optional<Transfer> transfer(String id) {
+    return jdbc.query("select id, enclave, lineage_id, target_generation, generations, bytes, manifest_sha256, state, created_at,"
+        + " created_by from ledger_transfer where id = ?", (rs, row) -> new Transfer(rs.getString(1), rs.getString(2),
+            rs.getString(3), rs.getInt(4), split(rs.getString(5)), rs.getLong(6), rs.getString(7), rs.getString(8),
+            rs.getTimestamp(9).toInstant(), rs.getString(10)), id).stream().findFirst();
+  }
+
+  private static String joined(List<Integer> generations) {
+    return String.join(",", generations.stream().map(String::valueOf).toList());
+  }
+
+  private static List<Integer> split(String generations) {
+    return generations.isBlank() ? List.of() : java.util.Arrays.stream(generations.split(",")).map(Integer::valueOf).toList();
+  }
+
   /** For every enclave known to the ledger, the generations of this lineage imported into its cache. */
   public Map<String, Set<Integer>> importedByEnclave(String lineageId) {
     Map<String, Set<Integer>> imported = new TreeMap<>();

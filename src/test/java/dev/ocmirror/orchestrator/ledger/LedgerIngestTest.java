@@ -138,6 +138,27 @@ class LedgerIngestTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
+  void recordsATransferAndItsProgress(String kind) {
+    LedgerRepository ledger = new LedgerRepository(database(kind));
+    String lineage = UUID.randomUUID().toString();
+    ledger.createLineage(lineage, "olivia", Instant.now());
+    Instant created = Instant.parse("2026-11-23T10:00:00Z");
+    ledger.recordTransfer(new LedgerRepository.Transfer("t-1", "site-b", lineage, 3, List.of(2, 3), 11_500, null, "PLANNED",
+        created, "olivia"));
+    ledger.updateTransfer("t-1", "STAGED", "a".repeat(64));
+    assertThat(ledger.transfer("t-1")).get().satisfies(transfer -> {
+      assertThat(transfer.generations()).containsExactly(2, 3);
+      assertThat(transfer.state()).isEqualTo("STAGED");
+      assertThat(transfer.manifestSha256()).isEqualTo("a".repeat(64));
+      assertThat(transfer.createdAt()).isEqualTo(created);
+    });
+    assertThat(ledger.importedByEnclave(lineage)).containsEntry("site-b", Set.of());
+    assertThatThrownBy(() -> ledger.updateTransfer("t-404", "STAGED", null)).hasMessageContaining("No transfer t-404");
+    assertThat(ledger.transfer("t-404")).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
   void recordsAHundredThousandBlobsInBatches(String kind) {
     LedgerRepository ledger = new LedgerRepository(database(kind));
     List<ArchiveInventory.ArchivedBlob> blobs = new ArrayList<>();
