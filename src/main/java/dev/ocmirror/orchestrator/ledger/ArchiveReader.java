@@ -4,7 +4,13 @@ import dev.ocmirror.orchestrator.integrity.Sha256;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
+import dev.ocmirror.orchestrator.remote.FileEntry;
+import dev.ocmirror.orchestrator.remote.Host;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.StandardOpenOption;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,12 +47,21 @@ public final class ArchiveReader {
 
   public ArchiveInventory read(Path archive) {
     String name = archive.getFileName().toString();
-    long size;
     try {
-      size = Files.size(archive);
+      return read(name, Files.size(archive), FileChannel.open(archive, StandardOpenOption.READ));
     } catch (IOException e) {
       throw new ArchiveDamagedException(name, "cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  /** Reads an archive where it lies, on the mirror host, streamed over that host's connection. */
+  public ArchiveInventory read(Host host, String path) {
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    FileEntry entry = host.stat(path).orElseThrow(() -> new ArchiveDamagedException(name, "is missing on " + host.name()));
+    return read(name, entry.size(), Channels.newChannel(host.open(path)));
+  }
+
+  private ArchiveInventory read(String name, long size, ReadableByteChannel source) {
     if (size == 0) {
       throw new ArchiveDamagedException(name, "is empty (0 bytes); oc-mirror refuses empty chunks");
     }
@@ -58,7 +73,7 @@ public final class ArchiveReader {
     String config = null;
     int entries = 0;
     String current = null;
-    try (HashingFileStream hashed = new HashingFileStream(archive);
+    try (source; HashingFileStream hashed = new HashingFileStream(source, name);
         TarArchiveInputStream tar = new TarArchiveInputStream(hashed)) {
       TarArchiveEntry entry;
       byte[] buffer = new byte[BUFFER];

@@ -4,15 +4,13 @@ import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.channels.ReadableByteChannel;
 import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Reads a file on its own thread, hashing it as it goes, and hands the bytes to whoever reads this stream.
+ * Reads a file (local, or streamed from another host) on its own thread, hashing it as it goes, and hands the bytes to whoever reads this stream.
  * Deep verification hashes every byte twice (the whole file, then each blob); doing the first on another core
  * keeps one archive's verification near the speed of a single SHA-256 pass. Memory: a fixed pool of buffers.
  */
@@ -32,29 +30,35 @@ final class HashingFileStream extends InputStream {
   private boolean ended;
   private long delivered;
 
-  HashingFileStream(Path file) throws IOException {
+  HashingFileStream(ReadableByteChannel channel, String name) {
     digest = Sha256.newDigest();
     for (int i = 0; i < CHUNKS; i++) {
       free.add(ByteBuffer.allocate(CHUNK));
     }
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-    reader = new Thread(() -> readAndHash(channel), "hash-" + file.getFileName());
+    reader = new Thread(() -> readAndHash(channel), "hash-" + name);
     reader.setDaemon(true);
     reader.start();
   }
 
-  private void readAndHash(FileChannel channel) {
+  private void readAndHash(ReadableByteChannel channel) {
     try (channel) {
       while (!closed) {
         ByteBuffer buffer = free.take();
         buffer.clear();
-        int read = channel.read(buffer);
-        if (read < 0) {
+        int read = 0;
+        // A stream over SFTP may return short reads; fill the chunk so the hand-off stays cheap.
+        while (buffer.hasRemaining() && (read = channel.read(buffer)) >= 0) {
+          // keep reading
+        }
+        if (buffer.position() == 0 && read < 0) {
           break;
         }
         buffer.flip();
         digest.update(buffer.array(), 0, buffer.limit());
         filled.put(buffer);
+        if (read < 0) {
+          break;
+        }
       }
     } catch (IOException e) {
       failure = e;

@@ -1,6 +1,6 @@
 package dev.ocmirror.orchestrator.ledger;
 
-import java.nio.file.Path;
+import dev.ocmirror.orchestrator.remote.Host;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,11 +27,13 @@ public final class LedgerIngest {
   }
 
   /**
+   * @param host where the archives lie (the mirror host, local or over SSH); they are streamed from there
+   * @param archives their paths on that host
    * @param imageReferences the images of the run's configuration as the cache names them ({@code repo:tag},
    *     {@code repo:sha256-<hex>} for digest references)
    */
   public record Request(String lineageId, int number, String configText, String configDigest, String ocMirrorVersion,
-      String storePath, List<Path> archives, List<String> imageReferences, String requestedBy) {
+      String storePath, Host host, List<String> archives, List<String> imageReferences, String requestedBy) {
   }
 
   public record Result(long generationId, List<ArchiveInventory> archives, int blobs, long bytes) {
@@ -48,7 +50,7 @@ public final class LedgerIngest {
           + (expected == 1 ? " is new, so it starts at generation 1" : " ends at generation " + (expected - 1)
               + ", so the next is " + expected));
     }
-    List<ArchiveInventory> inventories = readAll(request.archives());
+    List<ArchiveInventory> inventories = readAll(request.host(), request.archives());
 
     Set<String> history = new HashSet<>();
     inventories.forEach(inventory -> history.addAll(inventory.history()));
@@ -90,12 +92,12 @@ public final class LedgerIngest {
     return new Result(id, inventories, blobs, bytes);
   }
 
-  private List<ArchiveInventory> readAll(List<Path> archives) {
+  private List<ArchiveInventory> readAll(Host host, List<String> archives) {
     ExecutorService readers = Executors.newFixedThreadPool(Math.min(archives.size(), Runtime.getRuntime().availableProcessors()));
     try {
       List<Future<ArchiveInventory>> reads = new ArrayList<>();
-      for (Path archive : archives) {
-        reads.add(readers.submit(() -> reader.read(archive)));
+      for (String archive : archives) {
+        reads.add(readers.submit(() -> reader.read(host, archive)));
       }
       List<ArchiveInventory> inventories = new ArrayList<>();
       for (Future<ArchiveInventory> read : reads) {

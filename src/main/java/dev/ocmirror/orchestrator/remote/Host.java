@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.remote;
 
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +35,9 @@ public interface Host extends AutoCloseable {
 
   /** Reads up to {@code maxBytes} starting at {@code offset}; fewer (or none) at the end of the file. */
   byte[] readFrom(String path, long offset, int maxBytes);
+
+  /** Streams a file of any size; the caller closes the stream. */
+  InputStream open(String path);
 
   /** Writes a file atomically (temporary file, then rename) with owner-only permissions. */
   void write(String path, byte[] content);

@@ -2,6 +2,7 @@ package dev.ocmirror.orchestrator.remote;
 
 import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -188,6 +189,15 @@ public final class LocalHost implements Host {
       return buffer;
     } catch (IOException e) {
       throw failure("read", path, e);
+    }
+  }
+
+  @Override
+  public InputStream open(String path) {
+    try {
+      return Files.newInputStream(Path.of(path));
+    } catch (IOException e) {
+      throw failure("open", path, e);
     }
   }
 

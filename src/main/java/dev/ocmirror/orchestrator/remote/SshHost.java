@@ -2,6 +2,7 @@ package dev.ocmirror.orchestrator.remote;
 
 import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
+import java.io.InputStream;
 import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
@@ -292,6 +293,33 @@ public final class SshHost implements Host {
       done += read;
     }
     return done == length ? buffer : java.util.Arrays.copyOf(buffer, done);
+  }
+
+  @Override
+  public InputStream open(String path) {
+    SFTPClient sftp = null;
+    try {
+      sftp = connected().newSFTPClient();
+      RemoteFile file = sftp.open(path, EnumSet.of(OpenMode.READ));
+      SFTPClient owner = sftp;
+      // Read ahead keeps several requests in flight: SFTP round trips would otherwise bound the speed.
+      return new java.io.FilterInputStream(file.new ReadAheadRemoteFileInputStream(16)) {
+        @Override
+        public void close() throws IOException {
+          try {
+            super.close();
+          } finally {
+            closeQuietly(file);
+            closeQuietly(owner);
+          }
+        }
+      };
+    } catch (IOException e) {
+      if (sftp != null) {
+        closeQuietly(sftp);
+      }
+      throw new HostException("Cannot open " + path + " on " + name() + ": " + e.getMessage(), e);
+    }
   }
 
   @Override

@@ -48,7 +48,7 @@ class ArchiveStoreTest {
           .containsExactly(store.generationDirectory(lineage, month) + "/mirror_000001.tar");
       Path file = Path.of(stored.get(0).path());
       ingest.ingest(new LedgerIngest.Request(lineage, month, "kind: ImageSetConfiguration\n", "sha256:" + "c".repeat(64), "4.18",
-          file.getParent().toString(), List.of(file), List.of("demo/app:v" + month), "olivia"));
+          file.getParent().toString(), host, List.of(file.toString()), List.of("demo/app:v" + month), "olivia"));
       new ArchiveReader().read(file).blobs().forEach(blob -> history.add(blob.digest()));
       if (month == 1) {
         firstBlobs.addAll(history);

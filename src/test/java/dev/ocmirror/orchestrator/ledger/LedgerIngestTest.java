@@ -3,7 +3,10 @@ package dev.ocmirror.orchestrator.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ocmirror.orchestrator.remote.LocalHost;
+import dev.ocmirror.orchestrator.remote.SshHost;
 import dev.ocmirror.orchestrator.support.TestPostgres;
+import dev.ocmirror.orchestrator.support.TestSshd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -79,7 +82,7 @@ class LedgerIngestTest {
 
   private static LedgerIngest.Request request(String lineage, int number, Path archive, List<String> images) {
     return new LedgerIngest.Request(lineage, number, "kind: ImageSetConfiguration\n", "sha256:" + "c".repeat(64), "4.18.0",
-        archive.getParent().toString(), List.of(archive), images, "olivia");
+        archive.getParent().toString(), new LocalHost(), List.of(archive.toString()), images, "olivia");
   }
 
   @ParameterizedTest
@@ -134,6 +137,23 @@ class LedgerIngestTest {
     assertThatThrownBy(() -> ingest.ingest(request(lineage, 2, months.get(1).archive(), List.of("demo/delta:v1"))))
         .isInstanceOf(LedgerException.class).hasMessageContaining("demo/delta:v1");
     assertThat(ledger.lastGeneration(lineage)).contains(1);
+  }
+
+  @org.junit.jupiter.api.Test
+  void ingestsArchivesWhereTheyLieOnARemoteMirrorHost() throws Exception {
+    LedgerRepository ledger = new LedgerRepository(database("h2"));
+    List<Month> months = threeMonths();
+    String lineage = UUID.randomUUID().toString();
+    try (TestSshd sshd = TestSshd.start(dir.resolve("sshd")); SshHost mirrorHost = new SshHost(sshd.target())) {
+      LedgerIngest.Result result = new LedgerIngest(ledger).ingest(new LedgerIngest.Request(lineage, 1, "kind: ImageSetConfiguration\n",
+          "sha256:" + "c".repeat(64), "4.18.0", months.get(0).archive().getParent().toString(), mirrorHost,
+          List.of(months.get(0).archive().toString()), List.of("demo/alpha:v1"), "olivia"));
+      ArchiveInventory local = new ArchiveReader().read(months.get(0).archive());
+      assertThat(result.archives()).singleElement().satisfies(remote -> {
+        assertThat(remote.sha256()).isEqualTo(local.sha256());
+        assertThat(remote.blobs()).isEqualTo(local.blobs());
+      });
+    }
   }
 
   @ParameterizedTest
