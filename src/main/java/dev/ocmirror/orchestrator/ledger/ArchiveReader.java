@@ -17,6 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,6 +55,36 @@ public final class ArchiveReader {
       return read(name, Files.size(archive), FileChannel.open(archive, StandardOpenOption.READ));
     } catch (IOException e) {
       throw new ArchiveDamagedException(name, "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads the archives of one generation. Each archive keeps two threads busy (file hash, then tar and blob
+   * hashes), so {@code cores / 2} archives are read at a time: more would only make the threads take turns.
+   */
+  public List<ArchiveInventory> readAll(Host host, List<String> paths) {
+    int parallel = Math.max(1, Math.min(paths.size(), Runtime.getRuntime().availableProcessors() / 2));
+    ExecutorService readers = Executors.newFixedThreadPool(parallel);
+    try {
+      List<Future<ArchiveInventory>> reads = new ArrayList<>();
+      for (String path : paths) {
+        reads.add(readers.submit(() -> read(host, path)));
+      }
+      List<ArchiveInventory> inventories = new ArrayList<>();
+      for (Future<ArchiveInventory> read : reads) {
+        inventories.add(read.get());
+      }
+      return inventories;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException runtime) {
+        throw runtime;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Reading archives was interrupted", e);
+    } finally {
+      readers.shutdownNow();
     }
   }
 

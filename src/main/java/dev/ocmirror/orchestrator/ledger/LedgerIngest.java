@@ -8,14 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Turns the archives of one mirrorToDisk run into a generation of the ledger: each archive read once (in
- * parallel, one per core), checked for sequence and lineage, then recorded in one transaction.
+ * parallel as the cores allow), checked for sequence and lineage, then recorded in one transaction.
  */
 public final class LedgerIngest {
 
@@ -50,7 +46,7 @@ public final class LedgerIngest {
           + (expected == 1 ? " is new, so it starts at generation 1" : " ends at generation " + (expected - 1)
               + ", so the next is " + expected));
     }
-    List<ArchiveInventory> inventories = readAll(request.host(), request.archives());
+    List<ArchiveInventory> inventories = reader.readAll(request.host(), request.archives());
 
     Set<String> history = new HashSet<>();
     inventories.forEach(inventory -> history.addAll(inventory.history()));
@@ -90,30 +86,5 @@ public final class LedgerIngest {
     int blobs = inventories.stream().mapToInt(inventory -> inventory.blobs().size()).sum();
     long bytes = inventories.stream().mapToLong(ArchiveInventory::size).sum();
     return new Result(id, inventories, blobs, bytes);
-  }
-
-  private List<ArchiveInventory> readAll(Host host, List<String> archives) {
-    ExecutorService readers = Executors.newFixedThreadPool(Math.min(archives.size(), Runtime.getRuntime().availableProcessors()));
-    try {
-      List<Future<ArchiveInventory>> reads = new ArrayList<>();
-      for (String archive : archives) {
-        reads.add(readers.submit(() -> reader.read(host, archive)));
-      }
-      List<ArchiveInventory> inventories = new ArrayList<>();
-      for (Future<ArchiveInventory> read : reads) {
-        inventories.add(read.get());
-      }
-      return inventories;
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new IllegalStateException(e.getCause());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("Ingest interrupted", e);
-    } finally {
-      readers.shutdownNow();
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.ledger;
 
+import dev.ocmirror.orchestrator.remote.LocalHost;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -12,9 +13,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -90,19 +88,8 @@ public final class IngestBenchmark {
     }
   }
 
-  private static void readAll(List<Path> files) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-    try {
-      List<Future<ArchiveInventory>> reads = new ArrayList<>();
-      for (Path file : files) {
-        reads.add(pool.submit(() -> new ArchiveReader().read(file)));
-      }
-      for (Future<ArchiveInventory> read : reads) {
-        read.get();
-      }
-    } finally {
-      pool.shutdown();
-    }
+  private static void readAll(List<Path> files) {
+    new ArchiveReader().readAll(new LocalHost(), files.stream().map(Path::toString).toList());
   }
 
   /** Layers of 8 to 64 MiB plus small manifests, with real digests in their paths, like an oc-mirror archive. */
