@@ -11,7 +11,7 @@ import dev.ocmirror.orchestrator.remote.LocalHost;
 import dev.ocmirror.orchestrator.remote.OutputListener;
 import dev.ocmirror.orchestrator.remote.RunStatus;
 import dev.ocmirror.orchestrator.remote.SshHost;
-import dev.ocmirror.orchestrator.simulator.SimulatorInstallation;
+import dev.ocmirror.orchestrator.simulator.MirrorFixture;
 import dev.ocmirror.orchestrator.support.TestRegistry;
 import dev.ocmirror.orchestrator.support.TestSshd;
 import java.nio.file.Files;
@@ -34,6 +34,7 @@ class OcMirrorClientTest {
 
   @TempDir
   static Path shared;
+  static MirrorFixture fixture;
   static TestRegistry source;
   static String ocMirror;
   static String alpha;
@@ -45,21 +46,18 @@ class OcMirrorClientTest {
 
   @BeforeAll
   static void registriesAndBinary() {
-    source = TestRegistry.start(shared.resolve("source"));
-    byte[] base = TestRegistry.randomLayer(64 * 1024);
-    source.pushImage("demo/alpha", "v1", base, TestRegistry.randomLayer(16 * 1024));
-    source.pushImage("demo/beta", "v1", base, TestRegistry.randomLayer(16 * 1024));
-    source.pushImage("demo/gamma", "v1", base, TestRegistry.randomLayer(16 * 1024));
-    alpha = source.hostPort() + "/demo/alpha:v1";
-    beta = source.hostPort() + "/demo/beta:v1";
-    gamma = source.hostPort() + "/demo/gamma:v1";
-    ocMirror = SimulatorInstallation.install(shared.resolve("bin")).toString();
+    fixture = MirrorFixture.start(shared);
+    source = fixture.source();
+    ocMirror = fixture.ocMirror();
+    alpha = fixture.alpha();
+    beta = fixture.beta();
+    gamma = fixture.gamma();
   }
 
   @AfterAll
   static void stop() {
-    if (source != null) {
-      source.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 

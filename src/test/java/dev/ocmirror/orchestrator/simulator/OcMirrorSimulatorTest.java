@@ -29,6 +29,7 @@ class OcMirrorSimulatorTest {
 
   @TempDir
   static Path shared;
+  static MirrorFixture fixture;
   static TestRegistry source;
   static String ocMirror;
   static String alpha;
@@ -40,21 +41,18 @@ class OcMirrorSimulatorTest {
 
   @BeforeAll
   static void setUp() {
-    source = TestRegistry.start(shared.resolve("source"));
-    byte[] base = TestRegistry.randomLayer(50_000);
-    source.pushImage("demo/alpha", "v1", base, TestRegistry.randomLayer(5000));
-    source.pushImage("demo/beta", "v1", base, TestRegistry.randomLayer(5000));
-    source.pushImage("demo/gamma", "v1", base, TestRegistry.randomLayer(5000));
-    alpha = source.hostPort() + "/demo/alpha:v1";
-    beta = source.hostPort() + "/demo/beta:v1";
-    gamma = source.hostPort() + "/demo/gamma:v1";
-    ocMirror = SimulatorInstallation.install(shared.resolve("bin")).toString();
+    fixture = MirrorFixture.start(shared);
+    source = fixture.source();
+    ocMirror = fixture.ocMirror();
+    alpha = fixture.alpha();
+    beta = fixture.beta();
+    gamma = fixture.gamma();
   }
 
   @AfterAll
   static void tearDown() {
-    if (source != null) {
-      source.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
