@@ -9,10 +9,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -34,6 +39,13 @@ public final class ImageSetConfigurationReader {
 
   private final ObjectMapper yaml = YAMLMapper.builder(new YAMLFactory())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+      // `graph: "true"` or `minVersion: 4.20` (YAML's number 4.2) must not be quietly turned into something else.
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .withCoercionConfig(LogicalType.Textual, text -> text
+          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
       .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
       .build();
@@ -50,6 +62,7 @@ public final class ImageSetConfigurationReader {
     }
     JsonNode tree;
     try {
+      rejectAliases(text);
       tree = yaml.readTree(text);
     } catch (JsonProcessingException e) {
       throw new InvalidImageSetConfigurationException(List.of("not valid YAML: " + e.getOriginalMessage()
@@ -78,10 +91,19 @@ public final class ImageSetConfigurationReader {
     }
     ImageSetConfiguration config;
     try {
-      config = yaml.treeToValue(tree, ImageSetConfiguration.class);
+      // Bound from the text, not the tree: a tree has already made YAML's number 4.2 out of "4.20".
+      config = yaml.readValue(text, ImageSetConfiguration.class);
     } catch (UnrecognizedPropertyException e) {
       throw new InvalidImageSetConfigurationException(List.of(path(e) + ": unknown field \"" + e.getPropertyName()
           + "\"; oc-mirror refuses fields it does not know"));
+    } catch (MismatchedInputException e) {
+      String found = e.getPath().isEmpty() ? "" : " (found " + found(tree, e) + ")";
+      String expected = e.getTargetType() == String.class
+          ? "expected text" + found + "; YAML reads unquoted numbers and true/false as such (4.20 becomes 4.2): quote the value"
+          : e.getTargetType() == Boolean.class ? "expected true or false" + found
+          : e.getTargetType() == Integer.class ? "expected a whole number" + found
+          : e.getOriginalMessage();
+      throw new InvalidImageSetConfigurationException(List.of(path(e) + ": " + expected));
     } catch (JsonMappingException e) {
       throw new InvalidImageSetConfigurationException(List.of(path(e) + ": " + e.getOriginalMessage()));
     } catch (JsonProcessingException e) {
@@ -105,6 +127,33 @@ public final class ImageSetConfigurationReader {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Cannot serialize the configuration", e);
     }
+  }
+
+  /**
+   * oc-mirror expands YAML aliases ({@code *name}); Jackson would read one as the text of its name, so the file
+   * would silently mean something else. They are refused.
+   */
+  private void rejectAliases(String text) throws JsonProcessingException {
+    try (JsonParser parser = yaml.createParser(text)) {
+      while (parser.nextToken() != null) {
+        if (parser instanceof YAMLParser yamlParser && yamlParser.isCurrentAlias()) {
+          throw new InvalidImageSetConfigurationException(List.of("the YAML alias *" + parser.getText() + " (line "
+              + parser.currentTokenLocation().getLineNr() + ") is not supported; write the value out instead"));
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw e;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String found(JsonNode tree, JsonMappingException e) {
+    JsonNode node = tree;
+    for (JsonMappingException.Reference reference : e.getPath()) {
+      node = reference.getFieldName() != null ? node.path(reference.getFieldName()) : node.path(reference.getIndex());
+    }
+    return node.isMissingNode() ? "nothing" : node.toString();
   }
 
   private static String path(JsonMappingException e) {

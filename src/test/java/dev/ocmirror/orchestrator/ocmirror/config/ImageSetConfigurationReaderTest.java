@@ -87,6 +87,21 @@ class ImageSetConfigurationReaderTest {
   }
 
   @Test
+  void valuesYamlWouldSilentlyChangeAreRefused() {
+    assertThat(refused(MONTH.replace("minVersion: 4.19.2", "minVersion: 4.20")).problems()).singleElement().asString()
+        .contains("mirror.platform.channels[0].minVersion").contains("quote the value").contains("4.2");
+    assertThat(refused(MONTH.replace("graph: true", "graph: \"true\"")).problems()).singleElement().asString()
+        .contains("mirror.platform.graph").contains("expected true or false");
+    assertThat(refused(MONTH.replace("archiveSize: 8", "archiveSize: 4.5")).problems()).singleElement().asString()
+        .contains("archiveSize").contains("whole number");
+    String aliased = MONTH.replace("  - name: registry.redhat.io/ubi9/ubi:latest",
+        "  - name: &ubi registry.redhat.io/ubi9/ubi:latest\n  - name: *ubi");
+    assertThat(refused(aliased).problems()).singleElement().asString().contains("alias *ubi");
+    assertThat(reader.read(MONTH.replace("minVersion: 4.19.2", "minVersion: \"4.20\"")).channels().get(0).minVersion())
+        .isEqualTo("4.20");
+  }
+
+  @Test
   void everyValidationProblemIsReportedAtOnce() {
     String broken = """
         kind: ImageSetConfiguration
