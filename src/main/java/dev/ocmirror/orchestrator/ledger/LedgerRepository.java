@@ -269,4 +269,59 @@ public final class LedgerRepository {
     return new HashSet<>(jdbc.queryForList("select generation_number from ledger_enclave_generation where enclave = ?"
         + " and lineage_id = ?", Integer.class, enclave, lineageId));
   }
+
+  /** The lineage whose generation was recorded last: the one monthly updates continue. */
+  public Optional<String> latestLineage() {
+    return jdbc.queryForList("select lineage_id from ledger_generation order by created_at desc, id desc", String.class)
+        .stream().findFirst();
+  }
+
+  /** What the ledger holds about one generation, apart from its blobs. */
+  public record GenerationRecord(String lineageId, int number, String configDigest, String configText, String ocMirrorVersion,
+      String storePath, Instant createdAt, boolean archivesDeleted) {
+  }
+
+  public Optional<GenerationRecord> generation(String lineageId, int number) {
+    return jdbc.query("select lineage_id, number, config_digest, config_text, oc_mirror_version, store_path, created_at,"
+        + " archives_deleted_at from ledger_generation where lineage_id = ? and number = ?",
+        (rs, row) -> new GenerationRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
+            rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getTimestamp(8) != null), lineageId, number)
+        .stream().findFirst();
+  }
+
+  /** An archive file of a generation as ingested. */
+  public record ArchiveRecord(String fileName, long size, String sha256) {
+  }
+
+  public List<ArchiveRecord> archives(String lineageId, int number) {
+    return jdbc.query("select a.file_name, a.size_bytes, a.sha256 from ledger_archive a join ledger_generation g"
+        + " on g.id = a.generation_id where g.lineage_id = ? and g.number = ? order by a.file_name",
+        (rs, row) -> new ArchiveRecord(rs.getString(1), rs.getLong(2), rs.getString(3)), lineageId, number);
+  }
+
+  /** Cluster resources applied to one cluster, as recorded after {@code oc apply} succeeded. */
+  public record ClusterApply(String enclave, String cluster, String lineageId, int generation, List<String> resources,
+      Instant appliedAt, String processInstanceId, boolean rollback) {
+  }
+
+  public void recordClusterApply(ClusterApply apply) {
+    jdbc.update("insert into ledger_cluster_apply (enclave, cluster, lineage_id, generation_number, resources, applied_at,"
+        + " process_instance_id, rollback) values (?, ?, ?, ?, ?, ?, ?, ?)", apply.enclave(), apply.cluster(), apply.lineageId(),
+        apply.generation(), String.join(",", apply.resources()), Timestamp.from(apply.appliedAt()), apply.processInstanceId(),
+        apply.rollback());
+  }
+
+  /** Every apply to the clusters of an enclave, oldest first. */
+  public List<ClusterApply> clusterHistory(String enclave) {
+    return jdbc.query("select enclave, cluster, lineage_id, generation_number, resources, applied_at, process_instance_id,"
+        + " rollback from ledger_cluster_apply where enclave = ? order by applied_at, id",
+        (rs, row) -> new ClusterApply(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+            rs.getString(5).isEmpty() ? List.of() : List.of(rs.getString(5).split(",")), rs.getTimestamp(6).toInstant(),
+            rs.getString(7), rs.getBoolean(8)), enclave);
+  }
+
+  /** The lineages of which an enclave has imported anything. */
+  public List<String> lineagesOf(String enclave) {
+    return jdbc.queryForList("select distinct lineage_id from ledger_enclave_generation where enclave = ?", String.class, enclave);
+  }
 }

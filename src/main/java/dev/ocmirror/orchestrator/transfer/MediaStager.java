@@ -1,6 +1,8 @@
 package dev.ocmirror.orchestrator.transfer;
 
 import dev.ocmirror.orchestrator.integrity.Sha256;
+import dev.ocmirror.orchestrator.remote.Host;
+import dev.ocmirror.orchestrator.remote.LocalHost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +27,15 @@ public final class MediaStager {
   private static final int BUFFER = 1 << 20;
 
   /** A file to carry, where to put it on the media, and the SHA-256 the ledger recorded for it. */
-  public record Source(Path file, String mediaPath, String expectedSha256) {
+  public record Source(Host host, String path, String mediaPath, String expectedSha256) {
+
+    public Source(Path file, String mediaPath, String expectedSha256) {
+      this(new LocalHost(), file.toString(), mediaPath, expectedSha256);
+    }
+
+    long size() {
+      return host.stat(path).orElseThrow(() -> new IllegalStateException(path + " is missing on " + host.name())).size();
+    }
   }
 
   public List<TransferManifest.ManifestFile> stage(List<Source> sources, Path mediaDirectory) {
@@ -39,7 +49,7 @@ public final class MediaStager {
           continue;
         }
         toCopy.add(source);
-        needed += Files.size(source.file());
+        needed += source.size();
       }
       long usable = Files.getFileStore(mediaDirectory).getUsableSpace();
       if (needed > usable) {
@@ -71,7 +81,7 @@ public final class MediaStager {
   private static boolean alreadyStaged(Source source, Path mediaDirectory) throws IOException {
     Path target = mediaDirectory.resolve(source.mediaPath());
     return source.expectedSha256() != null && Files.isRegularFile(target)
-        && Files.size(target) == Files.size(source.file())
+        && Files.size(target) == source.size()
         && Sha256.hex(target).equals(source.expectedSha256());
   }
 
@@ -79,7 +89,7 @@ public final class MediaStager {
     Files.createDirectories(target.toAbsolutePath().getParent());
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     MessageDigest digest = Sha256.newDigest();
-    try (InputStream in = Files.newInputStream(source.file());
+    try (InputStream in = source.host().open(source.path());
         FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
             StandardOpenOption.TRUNCATE_EXISTING);
         OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
@@ -96,7 +106,7 @@ public final class MediaStager {
     String actual = Sha256.hex(digest);
     if (source.expectedSha256() != null && !actual.equals(source.expectedSha256())) {
       Files.deleteIfExists(partial);
-      throw new IllegalStateException(source.file() + " changed since it was recorded: sha256 " + actual + ", ledger says "
+      throw new IllegalStateException(source.path() + " on " + source.host().name() + " changed since it was recorded: sha256 " + actual + ", ledger says "
           + source.expectedSha256() + ". Nothing of it was left on the media.");
     }
     Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -183,8 +183,8 @@ class MediaTransferTest {
 
   @Test
   void aSourceChangedSinceItWasRecordedIsNotStaged() throws Exception {
-    Files.write(sources.get(0).file(), "tampered in the store".getBytes(StandardCharsets.UTF_8));
-    List<MediaStager.Source> stale = List.of(new MediaStager.Source(sources.get(0).file(), "gen-2/mirror_000001.tar",
+    Files.write(Path.of(sources.get(0).path()), "tampered in the store".getBytes(StandardCharsets.UTF_8));
+    List<MediaStager.Source> stale = List.of(new MediaStager.Source(Path.of(sources.get(0).path()), "gen-2/mirror_000001.tar",
         sources.get(0).expectedSha256()));
     assertThatThrownBy(() -> new MediaStager().stage(stale, media)).hasMessageContaining("changed since it was recorded");
     assertThat(media.resolve("gen-2/mirror_000001.tar")).doesNotExist();

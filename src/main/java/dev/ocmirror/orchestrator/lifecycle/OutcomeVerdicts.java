@@ -1,0 +1,42 @@
+package dev.ocmirror.orchestrator.lifecycle;
+
+import dev.ocmirror.orchestrator.ocmirror.OcMirrorOutcome;
+import dev.ocmirror.orchestrator.remote.DetachedRun;
+import java.util.Map;
+
+/** Sorts a judged oc-mirror run into the three ways a process goes on. */
+final class OutcomeVerdicts {
+
+  private static final int LOG_TAIL = 8192;
+
+  private OutcomeVerdicts() {
+  }
+
+  static RunVerdict of(OcMirrorOutcome outcome, DetachedRun run, DecisionNeeded.Reason businessReason,
+      Map<String, Object> onSuccess) {
+    String what = outcome.workflow() == null ? "oc-mirror" : outcome.workflow().logName() + (outcome.dryRun() ? " (dry run)" : "");
+    String message = what + " " + outcome.verdict() + (outcome.exitStatus() == null ? "" : ", exit " + outcome.exitStatus())
+        + ": " + String.join("; ", outcome.reasons());
+    return switch (outcome.verdict()) {
+      case SUCCEEDED -> RunVerdict.completed(onSuccess);
+      case FAILED_IMAGES, INCOMPLETE_CONTENT, REJECTED -> RunVerdict.decisionNeeded(businessReason, message, details(outcome, run));
+      case FAILED, CRASHED -> RunVerdict.technicalFault(message, details(outcome, run));
+    };
+  }
+
+  /** What an operator needs to act: failed images, the errors file, and the end of the log. */
+  static String details(OcMirrorOutcome outcome, DetachedRun run) {
+    StringBuilder text = new StringBuilder();
+    outcome.reasons().forEach(reason -> text.append(reason).append('\n'));
+    if (!outcome.failedImages().isEmpty()) {
+      text.append("\nFailed images:\n");
+      outcome.failedImages().forEach(image -> text.append("  ").append(image).append('\n'));
+    }
+    if (!outcome.errors().isEmpty()) {
+      text.append("\nErrors file:\n");
+      outcome.errors().forEach(line -> text.append("  ").append(line).append('\n'));
+    }
+    text.append("\nEnd of the log of run ").append(run.id()).append(":\n").append(run.tail(LOG_TAIL));
+    return text.toString();
+  }
+}

@@ -1,0 +1,238 @@
+package dev.ocmirror.orchestrator.process;
+
+import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
+import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
+import dev.ocmirror.orchestrator.lifecycle.OcMirrorStep;
+import dev.ocmirror.orchestrator.lifecycle.RunVerdict;
+import dev.ocmirror.orchestrator.ocmirror.OcMirrorClient;
+import dev.ocmirror.orchestrator.ocmirror.OcMirrorProgress;
+import dev.ocmirror.orchestrator.remote.DetachedRun;
+import dev.ocmirror.orchestrator.remote.Host;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.camunda.bpm.engine.ExternalTaskService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.externaltask.ExternalTaskQueryBuilder;
+import org.camunda.bpm.engine.externaltask.LockedExternalTask;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Works the external tasks that run oc-mirror, inside the service through the engine's Java API. A fetched task
+ * holds a short lock that a heartbeat extends while its run lives, so no job, transaction or connection is held
+ * for hours, and a dead node's task is taken over minutes later. The run id is derived from the task and its
+ * attempt, so the node that takes over reattaches to the detached run instead of starting a second one.
+ */
+@Component
+public class OcMirrorWorker implements SmartLifecycle {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OcMirrorWorker.class);
+  private static final int ATTEMPTS = 3;
+  private static final Duration RETRY_AFTER = Duration.ofMinutes(1);
+  private static final List<String> VARIABLES = List.of("lineage", "generation", "imagesetConfig", "enclave",
+      "importGeneration", "transferId");
+
+  private final ExternalTaskService externalTasks;
+  private final RuntimeService runtime;
+  private final LifecycleProperties.Worker settings;
+  private final MirrorSteps mirror;
+  private final DeliverySteps delivery;
+  private Map<String, OcMirrorStep> steps = Map.of();
+  private final String workerId;
+  private final Semaphore slots;
+  private ScheduledExecutorService poller;
+  private ExecutorService runs;
+  private volatile boolean running;
+
+  public OcMirrorWorker(ExternalTaskService externalTasks, RuntimeService runtime, LifecycleProperties properties,
+      MirrorSteps mirror, DeliverySteps delivery) {
+    this.externalTasks = externalTasks;
+    this.runtime = runtime;
+    this.settings = properties.worker();
+    this.mirror = mirror;
+    this.delivery = delivery;
+    this.workerId = settings.workerId() != null ? settings.workerId() : hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
+    this.slots = new Semaphore(settings.maxRuns());
+  }
+
+  @Override
+  public void start() {
+    if (!settings.enabled()) {
+      LOG.info("The oc-mirror worker is disabled (orchestrator.worker.enabled=false); another node must work the runs");
+      return;
+    }
+    steps = List.of(mirror.dryRun(), mirror.mirrorToDisk(), delivery.importGeneration()).stream()
+        .collect(Collectors.toMap(OcMirrorStep::topic, Function.identity()));
+    runs = Executors.newFixedThreadPool(settings.maxRuns(), runnable -> {
+      Thread thread = new Thread(runnable, "oc-mirror-run");
+      thread.setDaemon(true);
+      return thread;
+    });
+    poller = Executors.newSingleThreadScheduledExecutor(runnable -> new Thread(runnable, "oc-mirror-poller"));
+    poller.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    running = true;
+    LOG.info("oc-mirror worker {} polls every {} for topics {}", workerId, settings.pollInterval(), steps.keySet());
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+    if (poller != null) {
+      poller.shutdownNow();
+    }
+    if (runs != null) {
+      // The runs themselves go on as detached processes; the next node to lock a task reattaches.
+      runs.shutdownNow();
+    }
+  }
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  public String workerId() {
+    return workerId;
+  }
+
+  private void pollSafely() {
+    try {
+      poll();
+    } catch (RuntimeException e) {
+      LOG.warn("oc-mirror worker {} could not fetch tasks: {}", workerId, e.toString());
+    }
+  }
+
+  /** Fetches and starts as many tasks as there are free slots; returns how many. */
+  int poll() {
+    int free = slots.availablePermits();
+    if (free == 0) {
+      return 0;
+    }
+    ExternalTaskQueryBuilder fetch = externalTasks.fetchAndLock(free, workerId);
+    for (String topic : steps.keySet()) {
+      fetch = fetch.topic(topic, settings.lockDuration().toMillis()).variables(VARIABLES);
+    }
+    List<LockedExternalTask> tasks = fetch.execute();
+    for (LockedExternalTask task : tasks) {
+      slots.acquireUninterruptibly();
+      runs.submit(() -> {
+        try {
+          work(task);
+        } catch (RuntimeException e) {
+          fail(task, "oc-mirror step failed: " + e.getMessage(), stackTrace(e));
+        } finally {
+          slots.release();
+        }
+      });
+    }
+    return tasks.size();
+  }
+
+  private void work(LockedExternalTask task) {
+    OcMirrorStep step = steps.get(task.getTopicName());
+    Map<String, Object> variables = new HashMap<>(task.getVariables());
+    int attempt = task.getRetries() == null ? 1 : ATTEMPTS - task.getRetries() + 1;
+    String runId = "task-" + task.getId() + "-" + attempt;
+    try (Host host = step.openHost(variables)) {
+      OcMirrorClient client = step.client(host, variables);
+      DetachedRun run = step.start(client, runId, variables);
+      LOG.info("{} run {} for process instance {} on {}", run.startedNow() ? "Started" : "Reattached to", runId,
+          task.getProcessInstanceId(), host.name());
+      Instant nextHeartbeat = Instant.now();
+      while (!run.status().finished()) {
+        if (!Instant.now().isBefore(nextHeartbeat)) {
+          if (!stillOurs(task)) {
+            return;
+          }
+          report(task, client.progress(run));
+          nextHeartbeat = Instant.now().plus(settings.lockDuration().dividedBy(4));
+        }
+        try {
+          Thread.sleep(settings.pollInterval().toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          LOG.info("Worker stopping; run {} goes on and is reattached by the next worker", runId);
+          return;
+        }
+      }
+      report(task, client.progress(run));
+      RunVerdict verdict = step.finish(client, run, variables);
+      switch (verdict.kind()) {
+        case COMPLETED -> externalTasks.complete(task.getId(), workerId, verdict.variables());
+        case DECISION_NEEDED -> externalTasks.handleBpmnError(task.getId(), workerId, verdict.reason().name(), verdict.message(),
+            Map.of(ProcessVariables.FAILURE_REASON, verdict.reason().name(), ProcessVariables.FAILURE_SUMMARY, verdict.message(),
+                ProcessVariables.FAILURE_DETAILS, LifecycleDelegates.truncated(verdict.details())));
+        case TECHNICAL_FAULT -> fail(task, verdict.message(), verdict.details());
+      }
+    }
+  }
+
+  /**
+   * Extends the lock; false when the task is gone (its process was cancelled: the run is stopped) or another
+   * worker holds it now.
+   */
+  private boolean stillOurs(LockedExternalTask task) {
+    try {
+      externalTasks.extendLock(task.getId(), workerId, settings.lockDuration().toMillis());
+      return true;
+    } catch (org.camunda.bpm.engine.exception.NotFoundException gone) {
+      LOG.warn("External task {} is gone (process ended or cancelled)", task.getId());
+      return false;
+    } catch (RuntimeException lost) {
+      LOG.warn("Lost the lock of external task {}: {}", task.getId(), lost.getMessage());
+      return false;
+    }
+  }
+
+  /** Progress on the task's execution, where Cockpit shows it: images done of total, and when. */
+  private void report(LockedExternalTask task, OcMirrorProgress progress) {
+    try {
+      runtime.setVariableLocal(task.getExecutionId(), "ocMirrorProgress", progress.status().state() + ": "
+          + progress.imagesDone() + " of " + (progress.imagesTotal() == null ? "?" : progress.imagesTotal())
+          + " images at " + Instant.now());
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot report progress of {}: {}", task.getId(), e.toString());
+    }
+  }
+
+  private void fail(LockedExternalTask task, String message, String details) {
+    int retries = (task.getRetries() == null ? ATTEMPTS : task.getRetries()) - 1;
+    try {
+      externalTasks.handleFailure(task.getId(), workerId, message.length() > 600 ? message.substring(0, 600) : message,
+          details, Math.max(retries, 0), RETRY_AFTER.toMillis());
+      LOG.warn("oc-mirror task {} failed ({} retries left): {}", task.getId(), Math.max(retries, 0), message);
+    } catch (RuntimeException e) {
+      LOG.warn("Cannot report the failure of external task {}: {}", task.getId(), e.toString());
+    }
+  }
+
+  private static String stackTrace(Throwable error) {
+    java.io.StringWriter text = new java.io.StringWriter();
+    error.printStackTrace(new java.io.PrintWriter(text));
+    return text.toString();
+  }
+
+  private static String hostname() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "orchestrator";
+    }
+  }
+}

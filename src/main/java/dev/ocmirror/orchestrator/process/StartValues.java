@@ -1,0 +1,67 @@
+package dev.ocmirror.orchestrator.process;
+
+import static dev.ocmirror.orchestrator.process.ProcessVariables.*;
+
+import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
+import java.util.ArrayList;
+import java.util.List;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Refuses a lifecycle at its start when what it was started with cannot work: no configuration text, or an
+ * enclave that is not configured. The configuration's content is checked by the process itself, where a
+ * person can correct it.
+ */
+@Component("startValues")
+public class StartValues implements ExecutionListener {
+
+  private static final int MAX_CONFIG = 1 << 20;
+
+  private final LifecycleProperties properties;
+
+  public StartValues(LifecycleProperties properties) {
+    this.properties = properties;
+  }
+
+  @Override
+  public void notify(DelegateExecution execution) {
+    List<String> problems = new ArrayList<>();
+    String process = execution.getProcessDefinitionId().split(":")[0];
+    if (process.equals("mirror-rollback")) {
+      Object enclave = execution.getVariable(ENCLAVE);
+      if (!(enclave instanceof String name) || properties.findEnclave(name).isEmpty()) {
+        problems.add("enclave: one of " + properties.enclaveNames() + ", not " + describe(enclave));
+      }
+    } else {
+      Object config = execution.getVariable(IMAGESET_CONFIG);
+      if (!(config instanceof String text) || text.isBlank()) {
+        problems.add("imagesetConfig: the ImageSetConfiguration as YAML text is required");
+      } else if (text.length() > MAX_CONFIG) {
+        problems.add("imagesetConfig: at most " + MAX_CONFIG + " characters");
+      }
+      Object enclaves = execution.getVariable(ENCLAVES);
+      if (enclaves != null && !(enclaves instanceof String)) {
+        problems.add("enclaves: comma-separated enclave names as text");
+      } else if (enclaves != null) {
+        for (String name : ((String) enclaves).split(",")) {
+          if (!name.isBlank() && properties.findEnclave(name.trim()).isEmpty()) {
+            problems.add("enclaves: '" + name.trim() + "' is not configured; known: " + properties.enclaveNames());
+          }
+        }
+      }
+      if (properties.enclaves().isEmpty()) {
+        problems.add("no enclave is configured (orchestrator.enclaves)");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ProcessEngineException("Cannot start " + process + ": " + String.join("; ", problems));
+    }
+  }
+
+  private static String describe(Object value) {
+    return value == null ? "nothing" : "'" + value + "'";
+  }
+}
