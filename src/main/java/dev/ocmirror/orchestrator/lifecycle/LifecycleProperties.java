@@ -104,9 +104,10 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
    * @param pollInterval how often the worker asks for work and looks at running runs
    * @param maxRuns oc-mirror runs this node follows at once
    */
-  public record Worker(boolean enabled, String workerId, Duration lockDuration, Duration pollInterval, int maxRuns) {
+  public record Worker(Boolean enabled, String workerId, Duration lockDuration, Duration pollInterval, int maxRuns) {
 
     public Worker {
+      enabled = enabled == null || enabled;
       lockDuration = lockDuration == null ? Duration.ofMinutes(2) : lockDuration;
       pollInterval = pollInterval == null ? Duration.ofSeconds(2) : pollInterval;
       maxRuns = maxRuns <= 0 ? 4 : maxRuns;

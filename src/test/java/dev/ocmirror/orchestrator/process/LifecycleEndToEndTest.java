@@ -1,0 +1,300 @@
+package dev.ocmirror.orchestrator.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.simulator.MirrorFixture;
+import dev.ocmirror.orchestrator.support.ServiceTest;
+import dev.ocmirror.orchestrator.support.TestPostgres;
+import dev.ocmirror.orchestrator.support.TestRegistry;
+import dev.ocmirror.orchestrator.support.TestSshd;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Three months of one lineage on real parts: PostgreSQL, OpenSSH on loopback as mirror host and import host,
+ * Docker registries as source and targets, the simulator as oc-mirror, the job executor and the oc-mirror worker
+ * running. Enclave south misses month 2. Only {@code oc} is a stand-in that records what it would apply, because
+ * no cluster exists here.
+ */
+@ServiceTest
+class LifecycleEndToEndTest {
+
+  private static final String DATABASE = "orchestrator_lifecycle_e2e";
+  private static Path dir;
+  private static TestSshd sshd;
+  private static MirrorFixture mirror;
+  private static TestRegistry north;
+  private static TestRegistry south;
+
+  @DynamicPropertySource
+  static void realParts(DynamicPropertyRegistry registry) throws Exception {
+    TestPostgres.recreateDatabase(DATABASE);
+    dir = Files.createTempDirectory("lifecycle-e2e");
+    sshd = TestSshd.start(dir.resolve("sshd"));
+    mirror = MirrorFixture.start(dir.resolve("source"));
+    north = TestRegistry.start(dir.resolve("north-registry"));
+    south = TestRegistry.start(dir.resolve("south-registry"));
+    Path oc = dir.resolve("bin/oc");
+    Files.createDirectories(oc.getParent());
+    Files.writeString(oc, "#!/bin/sh\n# Stand-in for oc: records each apply, since no cluster exists in the test.\n"
+        + "echo \"$*\" >> \"$(dirname \"$0\")/oc-apply.log\"\n");
+    Files.setPosixFilePermissions(oc, PosixFilePermissions.fromString("rwxr-xr-x"));
+    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Path privateKey = pem(dir.resolve("signing.pem"), "PRIVATE KEY", keys.getPrivate().getEncoded());
+    Path publicKey = pem(dir.resolve("signing.pub.pem"), "PUBLIC KEY", keys.getPublic().getEncoded());
+
+    registry.add("spring.datasource.url", () -> TestPostgres.url(DATABASE));
+    registry.add("spring.datasource.username", TestPostgres::user);
+    registry.add("spring.datasource.password", TestPostgres::password);
+    registry.add("camunda.bpm.job-execution.enabled", () -> "true");
+    registry.add("orchestrator.worker.poll-interval", () -> "PT0.2S");
+    Map<String, String> properties = new HashMap<>();
+    ssh(properties, "orchestrator.mirror.host");
+    properties.put("orchestrator.mirror.oc-mirror", mirror.ocMirror());
+    properties.put("orchestrator.mirror.workspace-root", dir.resolve("mirror/workspaces").toString());
+    properties.put("orchestrator.mirror.cache-directory", dir.resolve("mirror/cache").toString());
+    properties.put("orchestrator.mirror.runs-directory", dir.resolve("mirror/runs").toString());
+    properties.put("orchestrator.mirror.archive-store", dir.resolve("mirror/store").toString());
+    properties.put("orchestrator.mirror.keep-for-rollback", "2");
+    properties.put("orchestrator.media.staging-directory", dir.resolve("media").toString());
+    properties.put("orchestrator.signing.private-key", privateKey.toString());
+    properties.put("orchestrator.signing.public-key", publicKey.toString());
+    int index = 0;
+    for (Map.Entry<String, TestRegistry> enclave : Map.of("north", north, "south", south).entrySet()) {
+      String prefix = "orchestrator.enclaves[" + index++ + "]";
+      Path site = dir.resolve(enclave.getKey());
+      properties.put(prefix + ".name", enclave.getKey());
+      ssh(properties, prefix + ".import-host");
+      properties.put(prefix + ".oc-mirror", mirror.ocMirror());
+      properties.put(prefix + ".oc", oc.toString());
+      properties.put(prefix + ".cache-directory", site.resolve("cache").toString());
+      properties.put(prefix + ".import-workspace", site.resolve("imports").toString());
+      properties.put(prefix + ".runs-directory", site.resolve("runs").toString());
+      // The media directory is mounted on the import host where the service staged it: one machine here.
+      properties.put(prefix + ".media-mount", dir.resolve("media").toString());
+      properties.put(prefix + ".registry.url", "http://" + enclave.getValue().hostPort());
+      properties.put(prefix + ".registry.namespace", "mirror");
+      properties.put(prefix + ".clusters[0].name", "prod");
+      properties.put(prefix + ".clusters[0].kubeconfig", site.resolve("kube/prod").toString());
+    }
+    properties.forEach((key, value) -> registry.add(key, () -> value));
+  }
+
+  private static void ssh(Map<String, String> properties, String prefix) {
+    properties.put(prefix + ".host", "127.0.0.1");
+    properties.put(prefix + ".port", Integer.toString(sshd.port()));
+    properties.put(prefix + ".user", sshd.target().user());
+    properties.put(prefix + ".private-key", sshd.target().privateKey().toString());
+    properties.put(prefix + ".known-hosts", sshd.target().knownHosts().toString());
+  }
+
+  private static Path pem(Path file, String type, byte[] der) throws IOException {
+    return Files.writeString(file, "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der)
+        + "\n-----END " + type + "-----\n");
+  }
+
+  @AfterAll
+  static void stopRealParts() {
+    for (AutoCloseable part : new AutoCloseable[] {north, south, mirror, sshd}) {
+      try {
+        if (part != null) {
+          part.close();
+        }
+      } catch (Exception ignored) {
+        // Best effort: the temporary directory goes with the machine.
+      }
+    }
+  }
+
+  @Autowired
+  RuntimeService runtime;
+  @Autowired
+  TaskService tasks;
+  @Autowired
+  HistoryService history;
+  @Autowired
+  IdentityService identity;
+  @Autowired
+  LedgerRepository ledger;
+
+  @Test
+  void threeMonthsCarryOnlyWhatEachEnclaveLacksAndEveryImageArrives() throws Exception {
+    String alpha = mirror.alpha();
+    String beta = mirror.beta();
+    String gamma = mirror.gamma();
+
+    // Month 1: the baseline, delivered to both enclaves.
+    ProcessInstance month1 = start("mirror-baseline", config(alpha, beta), "north,south");
+    Map<String, String> carried1 = deliver(month1, List.of("north", "south"));
+    assertThat(carried1).containsEntry("north", "1").containsEntry("south", "1");
+
+    // Month 2: gamma is added; south misses this month.
+    ProcessInstance month2 = start("mirror-update", config(alpha, beta, gamma), "north");
+    Map<String, String> carried2 = deliver(month2, List.of("north"));
+    assertThat(carried2).containsEntry("north", "2");
+    String transfer2 = (String) historicVariable(month2, "north", "transferId");
+    try (Stream<Path> staged = Files.list(dir.resolve("media").resolve(transfer2))) {
+      assertThat(staged.map(path -> path.getFileName().toString()))
+          .containsExactlyInAnyOrder("generation-000002", "transfer-manifest.json", "transfer-manifest.json.sig");
+    }
+
+    // Month 3: delta is new at the source.
+    mirror.source().pushImage("demo/delta", "v1", TestRegistry.randomLayer(16 * 1024));
+    String delta = mirror.source().hostPort() + "/demo/delta:v1";
+    ProcessInstance month3 = start("mirror-update", config(alpha, beta, gamma, delta), "north,south");
+    Map<String, String> carried3 = deliver(month3, List.of("north", "south"));
+    assertThat(carried3).containsEntry("north", "3").containsEntry("south", "2,3");
+
+    for (TestRegistry target : List.of(north, south)) {
+      for (String image : List.of("alpha", "beta", "gamma", "delta")) {
+        assertThat(target.manifestDigest("mirror/demo/" + image, "v1")).as(image + " in " + target.hostPort())
+            .isNotNull().isEqualTo(mirror.source().manifestDigest("demo/" + image, "v1"));
+      }
+    }
+    assertThat(ledger.importedGenerations("north", (String) historicVariable(month3, "north", "lineage")))
+        .containsExactlyInAnyOrder(1, 2, 3);
+    assertThat(ledger.importedGenerations("south", (String) historicVariable(month3, "south", "lineage")))
+        .containsExactlyInAnyOrder(1, 2, 3);
+    List<String> applies = Files.readAllLines(dir.resolve("bin/oc-apply.log"));
+    assertThat(applies).allMatch(line -> line.startsWith("apply --kubeconfig "));
+    assertThat(applies.stream().filter(line -> line.contains("/north/kube/prod")).count()).isGreaterThanOrEqualTo(3);
+
+    // Rollback of north to generation 2, approved by someone other than the requester.
+    ProcessInstance rollback = as("op", () -> runtime.startProcessInstanceByKey("mirror-rollback", Map.of("enclave", "north")));
+    complete("cm", waitForTask("approveRollback", "north"), Map.of("approved", true, "reviewComment", "back to month 2"));
+    waitUntilEnded(rollback);
+    LedgerRepository.ClusterApply last = ledger.clusterHistory("north").get(ledger.clusterHistory("north").size() - 1);
+    assertThat(last.generation()).isEqualTo(2);
+    assertThat(last.rollback()).isTrue();
+  }
+
+  /** Approves, hands over and receives the transfer of every enclave; returns what each carried. */
+  private Map<String, String> deliver(ProcessInstance lifecycle, List<String> enclaves) {
+    Map<String, String> carried = new HashMap<>();
+    for (String enclave : enclaves) {
+      Task review = waitForTask("reviewTransfer", enclave);
+      carried.put(enclave, (String) runtime.getVariable(review.getExecutionId(), "carryGenerations"));
+      assertThat((String) runtime.getVariable(review.getExecutionId(), "transferSummary")).startsWith("PROVEN COMPLETE");
+      complete("cm", review, Map.of("approved", true, "reviewComment", "ok"));
+    }
+    for (String enclave : enclaves) {
+      complete("op", waitForTask("signOffHandover", enclave),
+          Map.of("mediaId", "USB-" + enclave, "sealNumber", "S-" + enclave, "courier", "Dana"));
+    }
+    for (String enclave : enclaves) {
+      complete("op", waitForTask("confirmReceipt", enclave), Map.of("sealIntact", true, "receivedMediaId", "USB-" + enclave,
+          "receivedSealNumber", "S-" + enclave));
+    }
+    waitUntilEnded(lifecycle);
+    for (String enclave : enclaves) {
+      assertThat(historicActivities(lifecycle, enclave)).contains("enclaveUpdated");
+    }
+    return carried;
+  }
+
+  private ProcessInstance start(String key, String config, String enclaves) {
+    return as("op", () -> runtime.startProcessInstanceByKey(key, Map.of("imagesetConfig", config, "enclaves", enclaves)));
+  }
+
+  private static String config(String... images) {
+    StringBuilder yaml = new StringBuilder("kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\n"
+        + "mirror:\n  additionalImages:\n");
+    for (String image : images) {
+      yaml.append("    - name: ").append(image).append('\n');
+    }
+    return yaml.toString();
+  }
+
+  private <T> T as(String user, java.util.function.Supplier<T> action) {
+    identity.setAuthentication(user, user.equals("cm") ? List.of("change-managers") : List.of("operators"));
+    try {
+      return action.get();
+    } finally {
+      identity.clearAuthentication();
+    }
+  }
+
+  private void complete(String user, Task task, Map<String, Object> variables) {
+    as(user, () -> {
+      tasks.complete(task.getId(), new HashMap<>(variables));
+      return null;
+    });
+  }
+
+  private Task waitForTask(String key, String enclave) {
+    Task[] found = new Task[1];
+    waitFor(key + " for " + enclave, () -> {
+      found[0] = tasks.createTaskQuery().taskDefinitionKey(key).processVariableValueEquals("enclave", enclave).singleResult();
+      return found[0] != null;
+    });
+    return found[0];
+  }
+
+  private void waitUntilEnded(ProcessInstance instance) {
+    waitFor("the end of " + instance.getProcessDefinitionId(), () ->
+        history.createHistoricProcessInstanceQuery().processInstanceId(instance.getId()).finished().count() == 1);
+  }
+
+  /** Waits for a condition while failing at once on an incident or a person's decision, with its message. */
+  private void waitFor(String what, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (!condition.getAsBoolean()) {
+      List<Incident> incidents = runtime.createIncidentQuery().list();
+      assertThat(incidents).as("incidents while waiting for " + what).isEmpty();
+      List<Task> decisions = tasks.createTaskQuery().taskDefinitionKeyLike("decide%").list();
+      assertThat(decisions).as("decisions asked while waiting for " + what + ": "
+          + decisions.stream().map(task -> runtime.getVariable(task.getExecutionId(), "failureSummary") + "\n"
+              + runtime.getVariable(task.getExecutionId(), "failureDetails")).toList()).isEmpty();
+      assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  private List<String> historicActivities(ProcessInstance root, String enclave) {
+    return history.createHistoricActivityInstanceQuery().processInstanceId(deliveryOf(root, enclave)).list().stream()
+        .map(activity -> activity.getActivityId()).toList();
+  }
+
+  private Object historicVariable(ProcessInstance root, String enclave, String name) {
+    return history.createHistoricVariableInstanceQuery().processInstanceId(deliveryOf(root, enclave)).variableName(name)
+        .singleResult().getValue();
+  }
+
+  private String deliveryOf(ProcessInstance root, String enclave) {
+    return history.createHistoricProcessInstanceQuery().superProcessInstanceId(root.getId())
+        .processDefinitionKey("enclave-delivery").list().stream()
+        .filter(instance -> enclave.equals(history.createHistoricVariableInstanceQuery().processInstanceId(instance.getId())
+            .variableName("enclave").singleResult().getValue()))
+        .findFirst().orElseThrow().getId();
+  }
+}
