@@ -1,6 +1,8 @@
 package dev.ocmirror.orchestrator.lifecycle;
 
+import dev.ocmirror.orchestrator.ledger.ArchiveDamagedException;
 import dev.ocmirror.orchestrator.ledger.ArchiveStore;
+import dev.ocmirror.orchestrator.ledger.LedgerException;
 import dev.ocmirror.orchestrator.ledger.LedgerIngest;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import dev.ocmirror.orchestrator.ledger.Retention;
@@ -197,9 +199,16 @@ public final class MirrorSteps {
         List<String> images = mappingImages(new String(host.read(mappingFile(lineage, generation), MAX_MAPPING),
             StandardCharsets.UTF_8));
         String digest = ImageSetConfigurationReader.digest(reader.read(configText));
-        new LedgerIngest(ledger).ingest(new LedgerIngest.Request(lineage, generation, configText, digest, ocMirrorVersion,
-            store.generationDirectory(lineage, generation), host, archives.stream().map(FileEntry::path).toList(), images,
-            requestedBy));
+        try {
+          new LedgerIngest(ledger).ingest(new LedgerIngest.Request(lineage, generation, configText, digest, ocMirrorVersion,
+              store.generationDirectory(lineage, generation), host, archives.stream().map(FileEntry::path).toList(), images,
+              requestedBy));
+        } catch (LedgerException | ArchiveDamagedException refused) {
+          // Retrying the same archives cannot help: the run must be repeated or a new baseline taken.
+          throw new DecisionNeeded(DecisionNeeded.Reason.MIRROR_FAILED, "The ledger refused the archives of generation "
+              + generation + ": " + refused.getMessage(), "Archives in " + store.generationDirectory(lineage, generation)
+              + " on " + host.name());
+        }
       }
       List<Integer> deleted = store.applyRetention(lineage, new Retention(properties.mirror().keepForRollback()), ledger);
       List<LedgerRepository.ArchiveRecord> archives = ledger.archives(lineage, generation);

@@ -17,11 +17,20 @@ final class OutcomeVerdicts {
     String what = outcome.workflow() == null ? "oc-mirror" : outcome.workflow().logName() + (outcome.dryRun() ? " (dry run)" : "");
     String message = what + " " + outcome.verdict() + (outcome.exitStatus() == null ? "" : ", exit " + outcome.exitStatus())
         + ": " + String.join("; ", outcome.reasons());
+    if (outcome.verdict() == OcMirrorOutcome.Verdict.REJECTED && portTaken(outcome)) {
+      return RunVerdict.retrySoon(message + " (another process took the port; the next attempt picks another)",
+          details(outcome, run));
+    }
     return switch (outcome.verdict()) {
       case SUCCEEDED -> RunVerdict.completed(onSuccess);
       case FAILED_IMAGES, INCOMPLETE_CONTENT, REJECTED -> RunVerdict.decisionNeeded(businessReason, message, details(outcome, run));
       case FAILED, CRASHED -> RunVerdict.technicalFault(message, details(outcome, run));
     };
+  }
+
+  private static boolean portTaken(OcMirrorOutcome outcome) {
+    return java.util.stream.Stream.concat(outcome.reasons().stream(), outcome.errors().stream())
+        .anyMatch(line -> line.contains("is already bound and cannot be used"));
   }
 
   /** What an operator needs to act: failed images, the errors file, and the end of the log. */

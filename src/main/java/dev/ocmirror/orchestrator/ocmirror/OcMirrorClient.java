@@ -40,8 +40,9 @@ public final class OcMirrorClient {
   private static final Pattern ERRORS_FILE = Pattern.compile("mirroring_errors_.*\\.txt");
   private static final Pattern GIT_VERSION = Pattern.compile("\"gitVersion\"\\s*:\\s*\"([^\"]+)\"");
   private static final int MAX_ERRORS_FILE = 16 << 20;
-  private static final int PORT_BASE = 55000;
-  private static final int PORT_SPAN = 5000;
+  // Below Linux's ephemeral range (32768-60999), where outgoing connections would otherwise take the port first.
+  private static final int PORT_BASE = 20000;
+  private static final int PORT_SPAN = 10000;
 
   private final Host host;
   private final OcMirrorSettings settings;

@@ -135,7 +135,12 @@ public class OcMirrorWorker implements SmartLifecycle {
         try {
           work(task);
         } catch (RuntimeException e) {
-          fail(task, "oc-mirror step failed: " + e.getMessage(), stackTrace(e));
+          if (running) {
+            fail(task, "oc-mirror step failed: " + e.getMessage(), stackTrace(e), RETRY_AFTER);
+          } else {
+            // Stopping interrupts what the thread was doing; the run and the task are left for the next node.
+            LOG.info("Worker {} stopped while following task {}; the run goes on", workerId, task.getId());
+          }
         } finally {
           slots.release();
         }
@@ -178,7 +183,7 @@ public class OcMirrorWorker implements SmartLifecycle {
         case DECISION_NEEDED -> externalTasks.handleBpmnError(task.getId(), workerId, verdict.reason().name(), verdict.message(),
             Map.of(ProcessVariables.FAILURE_REASON, verdict.reason().name(), ProcessVariables.FAILURE_SUMMARY, verdict.message(),
                 ProcessVariables.FAILURE_DETAILS, LifecycleDelegates.truncated(verdict.details())));
-        case TECHNICAL_FAULT -> fail(task, verdict.message(), verdict.details());
+        case TECHNICAL_FAULT -> fail(task, verdict.message(), verdict.details(), verdict.retryAfter());
       }
     }
   }
@@ -211,11 +216,11 @@ public class OcMirrorWorker implements SmartLifecycle {
     }
   }
 
-  private void fail(LockedExternalTask task, String message, String details) {
+  private void fail(LockedExternalTask task, String message, String details, Duration retryAfter) {
     int retries = (task.getRetries() == null ? ATTEMPTS : task.getRetries()) - 1;
     try {
       externalTasks.handleFailure(task.getId(), workerId, message.length() > 600 ? message.substring(0, 600) : message,
-          details, Math.max(retries, 0), RETRY_AFTER.toMillis());
+          details, Math.max(retries, 0), retryAfter.toMillis());
       LOG.warn("oc-mirror task {} failed ({} retries left): {}", task.getId(), Math.max(retries, 0), message);
     } catch (RuntimeException e) {
       LOG.warn("Cannot report the failure of external task {}: {}", task.getId(), e.toString());

@@ -30,7 +30,10 @@ import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,6 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * no cluster exists here.
  */
 @ServiceTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LifecycleEndToEndTest {
 
   private static final String DATABASE = "orchestrator_lifecycle_e2e";
@@ -56,9 +60,9 @@ class LifecycleEndToEndTest {
     TestPostgres.recreateDatabase(DATABASE);
     dir = Files.createTempDirectory("lifecycle-e2e");
     sshd = TestSshd.start(dir.resolve("sshd"));
-    mirror = MirrorFixture.start(dir.resolve("source"));
     north = TestRegistry.start(dir.resolve("north-registry"));
     south = TestRegistry.start(dir.resolve("south-registry"));
+    mirror = MirrorFixture.start(dir.resolve("source"));
     Path oc = dir.resolve("bin/oc");
     Files.createDirectories(oc.getParent());
     Files.writeString(oc, "#!/bin/sh\n# Stand-in for oc: records each apply, since no cluster exists in the test.\n"
@@ -75,7 +79,12 @@ class LifecycleEndToEndTest {
     registry.add("orchestrator.worker.poll-interval", () -> "PT0.2S");
     Map<String, String> properties = new HashMap<>();
     ssh(properties, "orchestrator.mirror.host");
-    properties.put("orchestrator.mirror.oc-mirror", mirror.ocMirror());
+    Path slowable = dir.resolve("bin/oc-mirror");
+    Files.writeString(slowable, "#!/bin/sh\n# The simulator, slowed down per image while bin/slow exists (to stop a worker mid-run).\n"
+        + "if [ -f \"$(dirname \"$0\")/slow\" ]; then export OC_MIRROR_SIMULATOR_DELAY_PER_IMAGE_MS=$(cat \"$(dirname \"$0\")/slow\"); fi\n"
+        + "exec " + mirror.ocMirror() + " \"$@\"\n");
+    Files.setPosixFilePermissions(slowable, PosixFilePermissions.fromString("rwxr-xr-x"));
+    properties.put("orchestrator.mirror.oc-mirror", slowable.toString());
     properties.put("orchestrator.mirror.workspace-root", dir.resolve("mirror/workspaces").toString());
     properties.put("orchestrator.mirror.cache-directory", dir.resolve("mirror/cache").toString());
     properties.put("orchestrator.mirror.runs-directory", dir.resolve("mirror/runs").toString());
@@ -142,7 +151,19 @@ class LifecycleEndToEndTest {
   @Autowired
   LedgerRepository ledger;
 
+  @Autowired
+  OcMirrorWorker worker;
+  @Autowired
+  org.camunda.bpm.engine.ExternalTaskService externalTasks;
+  @Autowired
+  dev.ocmirror.orchestrator.lifecycle.LifecycleProperties properties;
+  @Autowired
+  dev.ocmirror.orchestrator.lifecycle.MirrorSteps mirrorSteps;
+  @Autowired
+  dev.ocmirror.orchestrator.lifecycle.DeliverySteps deliverySteps;
+
   @Test
+  @Order(1)
   void threeMonthsCarryOnlyWhatEachEnclaveLacksAndEveryImageArrives() throws Exception {
     String alpha = mirror.alpha();
     String beta = mirror.beta();
@@ -191,6 +212,59 @@ class LifecycleEndToEndTest {
     LedgerRepository.ClusterApply last = ledger.clusterHistory("north").get(ledger.clusterHistory("north").size() - 1);
     assertThat(last.generation()).isEqualTo(2);
     assertThat(last.rollback()).isTrue();
+  }
+
+  /**
+   * A node dies while oc-mirror runs: the run goes on as a detached process, and the node that takes the task over
+   * after the lock expires reattaches to that run instead of starting a second one.
+   */
+  @Test
+  @Order(2)
+  void aRunOutlivesTheWorkerThatStartedItAndIsTakenOverOnce() throws Exception {
+    worker.stop();
+    OcMirrorWorker nodeA = node("node-a");
+    OcMirrorWorker nodeB = node("node-b");
+    Path slow = Files.writeString(dir.resolve("bin/slow"), "2500");
+    try {
+      ProcessInstance baseline = start("mirror-baseline", config(mirror.alpha(), mirror.beta()), "north");
+      nodeA.start();
+      String[] taskId = new String[1];
+      waitFor("node-a running mirrorToDisk", () -> {
+        var task = externalTasks.createExternalTaskQuery().topicName("oc-mirror-to-disk").workerId("node-a").locked()
+            .singleResult();
+        taskId[0] = task == null ? null : task.getId();
+        return task != null && Files.exists(dir.resolve("mirror/runs/task-" + task.getId() + "-1/pid"));
+      });
+      nodeA.stop();
+      nodeB.start();
+      waitFor("node-b taking the task over", () -> {
+        var task = externalTasks.createExternalTaskQuery().externalTaskId(taskId[0]).singleResult();
+        return task == null || "node-b".equals(task.getWorkerId());
+      });
+      Files.delete(slow);
+      waitForTask("reviewTransfer", "north");
+      try (Stream<Path> runs = Files.list(dir.resolve("mirror/runs"))) {
+        assertThat(runs.filter(Files::isDirectory).map(path -> path.getFileName().toString())
+            .filter(name -> name.startsWith("task-" + taskId[0])))
+            .containsExactly("task-" + taskId[0] + "-1");
+      }
+      assertThat(Files.readString(dir.resolve("mirror/runs/task-" + taskId[0] + "-1/output.log")))
+          .containsOnlyOnce("Hello, welcome to oc-mirror");
+      runtime.deleteProcessInstance(baseline.getId(), "test over", true, true);
+    } finally {
+      Files.deleteIfExists(slow);
+      nodeA.stop();
+      nodeB.stop();
+      worker.start();
+    }
+  }
+
+  private OcMirrorWorker node(String id) {
+    var settings = new dev.ocmirror.orchestrator.lifecycle.LifecycleProperties.Worker(true, id, Duration.ofSeconds(2),
+        Duration.ofMillis(200), 2);
+    return new OcMirrorWorker(externalTasks, runtime, new dev.ocmirror.orchestrator.lifecycle.LifecycleProperties(
+        properties.mirror(), properties.media(), properties.signing(), properties.approval(), settings, properties.enclaves()),
+        mirrorSteps, deliverySteps);
   }
 
   /** Approves, hands over and receives the transfer of every enclave; returns what each carried. */
