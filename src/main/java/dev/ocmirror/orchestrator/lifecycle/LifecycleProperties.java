@@ -20,7 +20,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("orchestrator")
 public record LifecycleProperties(Mirror mirror, Media media, Signing signing, Approval approval, Worker worker,
-    List<Enclave> enclaves) {
+    Update update, List<Enclave> enclaves) {
 
   public LifecycleProperties {
     mirror = mirror == null ? new Mirror(null, null, null, null, null, null, null, 0) : mirror;
@@ -28,7 +28,23 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
     signing = signing == null ? new Signing(null, null) : signing;
     approval = approval == null ? new Approval(null) : approval;
     worker = worker == null ? new Worker(true, null, null, null, 0) : worker;
+    update = update == null ? new Update(null, null) : update;
     enclaves = enclaves == null ? List.of() : List.copyOf(enclaves);
+  }
+
+  /**
+   * The scheduled update.
+   *
+   * @param schedule when {@code mirror-update} starts by itself: a Camunda time cycle, cron ({@code 0 0 2 1 * ?},
+   *     the default: 02:00 on the first of each month) or ISO-8601 ({@code R/2027-01-01T02:00:00Z/P1M})
+   * @param configurationFile the ImageSetConfiguration a scheduled update uses; when unset, the configuration of
+   *     the newest generation is mirrored again (new content under the same channels and tags)
+   */
+  public record Update(String schedule, Path configurationFile) {
+
+    public Update {
+      schedule = schedule == null || schedule.isBlank() ? "0 0 2 1 * ?" : schedule;
+    }
   }
 
   /** A host reached locally (the service's own machine) or over SSH with key login and checked host keys. */

@@ -76,6 +76,23 @@ public final class MirrorSteps {
     return new Prepared(lineage, last + 1, digest, diff.summary(), !diff.isEmpty());
   }
 
+  /**
+   * The configuration a scheduled update mirrors: the configured file, else the newest generation's. Empty when
+   * there is neither (no baseline yet).
+   */
+  public java.util.Optional<String> scheduledConfiguration() {
+    java.nio.file.Path file = properties.update().configurationFile();
+    if (file != null) {
+      try {
+        return java.util.Optional.of(java.nio.file.Files.readString(file, StandardCharsets.UTF_8));
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException("Cannot read the scheduled update's configuration " + file + ": " + e.getMessage(), e);
+      }
+    }
+    return ledger.latestLineage().flatMap(lineage -> ledger.lastGeneration(lineage)
+        .flatMap(number -> ledger.generation(lineage, number))).map(LedgerRepository.GenerationRecord::configText);
+  }
+
   public String workspace(String lineage) {
     return properties.mirror().workspaceRoot() + "/" + lineage;
   }

@@ -219,6 +219,11 @@ public class LifecycleDelegates {
       return Arrays.stream(carried.split(",")).map(String::trim).map(Integer::valueOf).toList();
     }
 
+    /** The time cycle of the scheduled update (cron or ISO-8601). */
+    public String updateSchedule() {
+      return properties.update().schedule();
+    }
+
     /** ISO-8601 duration for the approval reminder timer. */
     public String reminderAfter() {
       return properties.approval().reminderAfter().toString();

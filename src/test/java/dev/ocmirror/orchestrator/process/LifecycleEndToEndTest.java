@@ -263,7 +263,8 @@ class LifecycleEndToEndTest {
     var settings = new dev.ocmirror.orchestrator.lifecycle.LifecycleProperties.Worker(true, id, Duration.ofSeconds(2),
         Duration.ofMillis(200), 2);
     return new OcMirrorWorker(externalTasks, runtime, new dev.ocmirror.orchestrator.lifecycle.LifecycleProperties(
-        properties.mirror(), properties.media(), properties.signing(), properties.approval(), settings, properties.enclaves()),
+        properties.mirror(), properties.media(), properties.signing(), properties.approval(), settings, properties.update(),
+        properties.enclaves()),
         mirrorSteps, deliverySteps);
   }
 

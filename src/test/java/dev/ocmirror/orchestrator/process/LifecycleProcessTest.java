@@ -339,6 +339,24 @@ class LifecycleProcessTest {
     org.mockito.Mockito.verify(mirror).prepare(CONFIG, true);
   }
 
+  @Test
+  void theMonthlyScheduleStartsAnUpdateWithTheNewestConfiguration() {
+    when(mirror.scheduledConfiguration()).thenReturn(java.util.Optional.of(CONFIG));
+    Job schedule = management.createJobQuery().processDefinitionKey("mirror-update-schedule").timers().singleResult();
+    assertThat(schedule.getDuedate()).isInTheFuture();
+    management.executeJob(schedule.getId());
+    runJobs();
+    ProcessInstance update = runtime.createProcessInstanceQuery().processDefinitionKey("mirror-update").singleResult();
+    assertThat(runtime.getVariable(update.getId(), "imagesetConfig")).isEqualTo(CONFIG);
+    assertThat(runtime.getVariable(update.getId(), "requestedBy")).isEqualTo("schedule");
+    mirrorRunsSucceed();
+    complete("cm", approval("reviewTransfer"), Map.of("approved", true));
+    runJobs();
+    assertThat(tasks.createTaskQuery().taskDefinitionKey("signOffHandover").count()).isOne();
+    assertThat(management.createJobQuery().processDefinitionKey("mirror-update-schedule").timers().singleResult().getDuedate())
+        .as("the next update is scheduled again").isInTheFuture();
+  }
+
   // --- mirror-rollback ---
 
   @Test

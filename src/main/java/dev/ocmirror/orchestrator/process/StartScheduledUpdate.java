@@ -1,0 +1,35 @@
+package dev.ocmirror.orchestrator.process;
+
+import static dev.ocmirror.orchestrator.process.ProcessVariables.IMAGESET_CONFIG;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.REQUESTED_BY;
+
+import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
+import java.util.Map;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts the monthly {@code mirror-update} with what a person would have given: the configuration (the configured
+ * file or the newest generation's) and a requester that is no person, so that every change manager may approve.
+ */
+@Component("startScheduledUpdate")
+public class StartScheduledUpdate implements JavaDelegate {
+
+  static final String SCHEDULE = "schedule";
+
+  private final MirrorSteps mirror;
+
+  public StartScheduledUpdate(MirrorSteps mirror) {
+    this.mirror = mirror;
+  }
+
+  @Override
+  public void execute(DelegateExecution execution) {
+    // Without a baseline there is nothing to repeat; this text leads to the operators' correction task.
+    String config = mirror.scheduledConfiguration().orElse(
+        "# No configuration for the scheduled update: take a baseline first or set orchestrator.update.configuration-file\n");
+    execution.getProcessEngineServices().getRuntimeService().startProcessInstanceByKey("mirror-update",
+        Map.of(IMAGESET_CONFIG, config, REQUESTED_BY, SCHEDULE));
+  }
+}
