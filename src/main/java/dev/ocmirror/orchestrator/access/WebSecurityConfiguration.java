@@ -5,6 +5,7 @@ import static org.springframework.security.web.servlet.util.matcher.PathPatternR
 import org.camunda.bpm.engine.IdentityService;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.http.HttpMethod;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.Customizer;
@@ -28,7 +29,12 @@ public class WebSecurityConfiguration {
     // PathPatternRequestMatcher, not a String matcher: a String becomes an MVC matcher and misses Jersey's servlet.
     http.securityMatcher(new OrRequestMatcher(withDefaults().matcher("/engine-rest/**"), withDefaults().matcher("/api/**")))
         .authenticationProvider(identityProvider)
-        .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+        .authorizeHttpRequests(requests -> requests
+            // The audit is for compliance and administrators only, and read-only for them too.
+            .requestMatchers(withDefaults().matcher(HttpMethod.GET, "/api/audit/**"))
+            .hasAnyAuthority("GROUP_" + AccessGroups.COMPLIANCE, "GROUP_" + AccessGroups.ADMINS)
+            .requestMatchers(withDefaults().matcher("/api/audit/**")).denyAll()
+            .anyRequest().authenticated())
         .httpBasic(Customizer.withDefaults())
         .csrf(csrf -> csrf.disable())
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));

@@ -54,6 +54,7 @@ class LifecycleEndToEndTest {
   private static MirrorFixture mirror;
   private static TestRegistry north;
   private static TestRegistry south;
+  private static String month3Id;
 
   @DynamicPropertySource
   static void realParts(DynamicPropertyRegistry registry) throws Exception {
@@ -188,6 +189,7 @@ class LifecycleEndToEndTest {
     mirror.source().pushImage("demo/delta", "v1", TestRegistry.randomLayer(16 * 1024));
     String delta = mirror.source().hostPort() + "/demo/delta:v1";
     ProcessInstance month3 = start("mirror-update", config(alpha, beta, gamma, delta), "north,south");
+    month3Id = month3.getId();
     Map<String, String> carried3 = deliver(month3, List.of("north", "south"));
     assertThat(carried3).containsEntry("north", "3").containsEntry("south", "2,3");
 
@@ -258,6 +260,78 @@ class LifecycleEndToEndTest {
       worker.start();
     }
   }
+
+  /**
+   * The audit of month 3 names every decision with its user, the custody chain and what was applied; its seal
+   * verifies until a history row is altered; only compliance and administrators may read it, and nobody write.
+   */
+  @Test
+  @Order(3)
+  void theAuditNamesEveryDecisionAndItsSealDetectsTampering() {
+    assertThat(month3Id).as("month 3 ran").isNotNull();
+    dev.ocmirror.orchestrator.support.HttpApi api = dev.ocmirror.orchestrator.support.HttpApi.anonymous(port);
+    assertThat(api.as("op", "op-secret").get("/api/audit/lifecycles/" + month3Id).status()).isEqualTo(403);
+    assertThat(api.as("cm", "cm-secret").get("/api/audit/seals/verify").status()).isEqualTo(403);
+    assertThat(api.as("comp", "comp-secret").post("/api/audit/lifecycles/" + month3Id, "{}").status()).isEqualTo(403);
+
+    var audit = api.as("comp", "comp-secret").get("/api/audit/lifecycles/" + month3Id);
+    assertThat(audit.status()).isEqualTo(200);
+    var record = audit.json();
+    assertThat(record.at("/lifecycle/requestedBy").asText()).isEqualTo("op");
+    assertThat(record.at("/generation/number").asInt()).isEqualTo(3);
+    assertThat(record.at("/generation/configDiff").asText()).contains("added");
+    assertThat(record.at("/generation/archives/0/sha256").asText()).hasSize(64);
+    var south = record.at("/deliveries/1");
+    assertThat(south.at("/enclave").asText()).isEqualTo("south");
+    assertThat(south.at("/generations").toString()).isEqualTo("[2,3]");
+    assertThat(south.at("/approver").asText()).isEqualTo("cm");
+    assertThat(south.at("/custody/mediaId").asText()).isEqualTo("USB-south");
+    assertThat(south.at("/custody/courier").asText()).isEqualTo("Dana");
+    assertThat(south.at("/custody/handedOverBy").asText()).isEqualTo("op");
+    assertThat(south.at("/custody/receivedBy").asText()).isEqualTo("op");
+    assertThat(south.at("/manifestSha256").asText()).hasSize(64);
+    assertThat(south.at("/imagesVerified").asInt()).isEqualTo(4);
+    List<String> decisions = new java.util.ArrayList<>();
+    record.at("/timeline").forEach(event -> {
+      if (event.at("/kind").asText().equals("person")) {
+        decisions.add(event.at("/actor").asText() + " " + event.at("/what").asText() + " " + event.at("/values/approved").asText(""));
+      }
+    });
+    assertThat(decisions).contains("op started mirror-update ", "cm completed Review the transfer true",
+        "op completed Sign off the handover ", "op completed Confirm receipt ");
+    assertThat(record.at("/clusterResources").findValuesAsText("cluster")).contains("prod");
+
+    var csv = api.as("comp", "comp-secret").get("/api/audit/lifecycles/" + month3Id + "/timeline.csv");
+    assertThat(csv.body()).startsWith("time,kind,actor").contains("\"cm\"", "approved=true");
+    var html = api.as("root-admin", "test-admin-secret").get("/api/audit/lifecycles/" + month3Id + "/report.html");
+    assertThat(html.body()).contains("<h2>Timeline</h2>", "USB-south", "Dana");
+    var enclave = api.as("comp", "comp-secret").get("/api/audit/enclaves/north").json();
+    assertThat(enclave.at("/clusters/prod/live/generation").asInt()).isEqualTo(2);
+    assertThat(enclave.at("/clusters/prod/live/rollback").asBoolean()).isTrue();
+
+    seals.sealPending();
+    assertThat(seals.seals()).extracting(dev.ocmirror.orchestrator.audit.AuditSeals.Seal::lifecycleId).contains(month3Id);
+    assertThat(seals.seals()).hasSizeGreaterThanOrEqualTo(4);
+    var verified = api.as("comp", "comp-secret").get("/api/audit/seals/verify").json();
+    assertThat(verified.at("/intact").asBoolean()).as(verified.toString()).isTrue();
+
+    new org.springframework.jdbc.core.JdbcTemplate(dataSource).update("update act_hi_taskinst set assignee_ = 'mallory'"
+        + " where proc_inst_id_ in (select id_ from act_hi_procinst where root_proc_inst_id_ = ?) and task_def_key_ = 'confirmReceipt'",
+        month3Id);
+    new org.springframework.jdbc.core.JdbcTemplate(dataSource).update("update act_hi_op_log set user_id_ = 'mallory'"
+        + " where root_proc_inst_id_ = ? and operation_type_ = 'Complete'", month3Id);
+    var tampered = api.as("comp", "comp-secret").get("/api/audit/seals/verify").json();
+    assertThat(tampered.at("/intact").asBoolean()).isFalse();
+    assertThat(tampered.at("/problems").findValuesAsText("lifecycleId")).containsExactly(month3Id);
+    assertThat(tampered.at("/problems/0/problem").asText()).contains("changed after it was sealed");
+  }
+
+  @org.springframework.boot.test.web.server.LocalServerPort
+  int port;
+  @Autowired
+  dev.ocmirror.orchestrator.audit.AuditSeals seals;
+  @Autowired
+  javax.sql.DataSource dataSource;
 
   private OcMirrorWorker node(String id) {
     var settings = new dev.ocmirror.orchestrator.lifecycle.LifecycleProperties.Worker(true, id, Duration.ofSeconds(2),
