@@ -27,13 +27,16 @@ public class WebSecurityConfiguration {
   SecurityFilterChain apiSecurity(HttpSecurity http, CamundaIdentityAuthenticationProvider identityProvider)
       throws Exception {
     // PathPatternRequestMatcher, not a String matcher: a String becomes an MVC matcher and misses Jersey's servlet.
-    http.securityMatcher(new OrRequestMatcher(withDefaults().matcher("/engine-rest/**"), withDefaults().matcher("/api/**")))
+    http.securityMatcher(new OrRequestMatcher(withDefaults().matcher("/engine-rest/**"), withDefaults().matcher("/api/**"),
+            withDefaults().matcher("/actuator/prometheus")))
         .authenticationProvider(identityProvider)
         .authorizeHttpRequests(requests -> requests
             // The audit is for compliance and administrators only, and read-only for them too.
             .requestMatchers(withDefaults().matcher(HttpMethod.GET, "/api/audit/**"))
             .hasAnyAuthority("GROUP_" + AccessGroups.COMPLIANCE, "GROUP_" + AccessGroups.ADMINS)
             .requestMatchers(withDefaults().matcher("/api/audit/**")).denyAll()
+            .requestMatchers(withDefaults().matcher(HttpMethod.GET, "/actuator/prometheus"))
+            .hasAuthority("GROUP_" + AccessGroups.ADMINS)
             .anyRequest().authenticated())
         .httpBasic(Customizer.withDefaults())
         .csrf(csrf -> csrf.disable())

@@ -66,13 +66,14 @@ public class LifecycleDelegates {
   }
 
   @Bean
-  JavaDelegate recordGeneration(MirrorSteps mirror) {
+  JavaDelegate recordGeneration(MirrorSteps mirror, LifecycleMetrics metrics) {
     return step(execution -> {
       MirrorSteps.Recorded recorded = mirror.record((String) execution.getVariable(LINEAGE),
           (Integer) execution.getVariable(GENERATION), (String) execution.getVariable(IMAGESET_CONFIG),
           (String) execution.getVariable("ocMirrorVersion"), (String) execution.getVariable(REQUESTED_BY));
       execution.setVariable("archiveCount", recorded.archives());
       execution.setVariable("archiveBytes", recorded.bytes());
+      metrics.bytesIngested(recorded.bytes());
       execution.setVariable("imageCount", recorded.images());
       execution.setVariable("newBlobCount", recorded.blobs());
       if (!recorded.deletedByRetention().isEmpty()) {
@@ -96,13 +97,14 @@ public class LifecycleDelegates {
   }
 
   @Bean
-  JavaDelegate stageMedia(DeliverySteps delivery) {
+  JavaDelegate stageMedia(DeliverySteps delivery, LifecycleMetrics metrics) {
     return step(execution -> {
       DeliverySteps.Staged staged = delivery.stage((String) execution.getVariable(TRANSFER_ID),
           (String) execution.getVariable(REQUESTED_BY));
       execution.setVariable("mediaDirectory", staged.mediaDirectory());
       execution.setVariable("manifestSha256", staged.manifestSha256());
       execution.setVariable("stagedFiles", staged.files());
+      metrics.transfer("staged");
     });
   }
 
@@ -136,8 +138,11 @@ public class LifecycleDelegates {
   }
 
   @Bean
-  JavaDelegate closeTransfer(DeliverySteps delivery) {
-    return step(execution -> delivery.close((String) execution.getVariable(TRANSFER_ID)));
+  JavaDelegate closeTransfer(DeliverySteps delivery, LifecycleMetrics metrics) {
+    return step(execution -> {
+      delivery.close((String) execution.getVariable(TRANSFER_ID));
+      metrics.transfer("imported");
+    });
   }
 
   @Bean

@@ -50,6 +50,7 @@ public class OcMirrorWorker implements SmartLifecycle {
   private final ExternalTaskService externalTasks;
   private final RuntimeService runtime;
   private final LifecycleProperties.Worker settings;
+  private final LifecycleMetrics metrics;
   private final MirrorSteps mirror;
   private final DeliverySteps delivery;
   private Map<String, OcMirrorStep> steps = Map.of();
@@ -60,7 +61,8 @@ public class OcMirrorWorker implements SmartLifecycle {
   private volatile boolean running;
 
   public OcMirrorWorker(ExternalTaskService externalTasks, RuntimeService runtime, LifecycleProperties properties,
-      MirrorSteps mirror, DeliverySteps delivery) {
+      MirrorSteps mirror, DeliverySteps delivery, LifecycleMetrics metrics) {
+    this.metrics = metrics;
     this.externalTasks = externalTasks;
     this.runtime = runtime;
     this.settings = properties.worker();
@@ -178,6 +180,8 @@ public class OcMirrorWorker implements SmartLifecycle {
       }
       report(task, client.progress(run));
       RunVerdict verdict = step.finish(client, run, variables);
+      metrics.runFinished(task.getTopicName(), verdict.kind() == RunVerdict.Kind.DECISION_NEEDED ? verdict.reason().name()
+          : verdict.kind().name());
       switch (verdict.kind()) {
         case COMPLETED -> externalTasks.complete(task.getId(), workerId, verdict.variables());
         case DECISION_NEEDED -> externalTasks.handleBpmnError(task.getId(), workerId, verdict.reason().name(), verdict.message(),

@@ -45,6 +45,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * no cluster exists here.
  */
 @ServiceTest
+// Spring Boot switches metrics export off in tests; this test checks the Prometheus endpoint.
+@org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability(tracing = false)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LifecycleEndToEndTest {
 
@@ -301,6 +303,12 @@ class LifecycleEndToEndTest {
         "op completed Sign off the handover ", "op completed Confirm receipt ");
     assertThat(record.at("/clusterResources").findValuesAsText("cluster")).contains("prod");
 
+    var prometheus = api.as("root-admin", "test-admin-secret").get("/actuator/prometheus", "text/plain");
+    assertThat(prometheus.body()).contains("ocmirror_runs_total{step=\"oc-mirror-import\",verdict=\"COMPLETED\"}",
+        "ocmirror_ledger_ingested_bytes_total", "ocmirror_transfers_total{state=\"imported\"}", "ocmirror_approvals_waiting");
+    assertThat(api.as("comp", "comp-secret").get("/actuator/prometheus").status()).isEqualTo(403);
+    assertThat(api.get("/actuator/prometheus").status()).isEqualTo(401);
+
     var csv = api.as("comp", "comp-secret").get("/api/audit/lifecycles/" + month3Id + "/timeline.csv");
     assertThat(csv.body()).startsWith("time,kind,actor").contains("\"cm\"", "approved=true");
     var html = api.as("root-admin", "test-admin-secret").get("/api/audit/lifecycles/" + month3Id + "/report.html");
@@ -332,6 +340,8 @@ class LifecycleEndToEndTest {
   dev.ocmirror.orchestrator.audit.AuditSeals seals;
   @Autowired
   javax.sql.DataSource dataSource;
+  @Autowired
+  LifecycleMetrics metrics;
 
   private OcMirrorWorker node(String id) {
     var settings = new dev.ocmirror.orchestrator.lifecycle.LifecycleProperties.Worker(true, id, Duration.ofSeconds(2),
@@ -339,7 +349,7 @@ class LifecycleEndToEndTest {
     return new OcMirrorWorker(externalTasks, runtime, new dev.ocmirror.orchestrator.lifecycle.LifecycleProperties(
         properties.mirror(), properties.media(), properties.signing(), properties.approval(), settings, properties.update(),
         properties.enclaves()),
-        mirrorSteps, deliverySteps);
+        mirrorSteps, deliverySteps, metrics);
   }
 
   /** Approves, hands over and receives the transfer of every enclave; returns what each carried. */

@@ -37,6 +37,11 @@ public final class HttpApi {
     return send(request(path).GET());
   }
 
+  /** A GET asking for the given media type, e.g. {@code text/plain} for Prometheus' text format. */
+  public Response get(String path, String accept) {
+    return send(request(path).setHeader("Accept", accept).GET());
+  }
+
   public Response post(String path, String jsonBody) {
     return send(request(path).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
