@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator;
 
+import dev.ocmirror.orchestrator.simulator.OcMirrorSimulator;
 import dev.ocmirror.orchestrator.transfer.VerifyMediaCommand;
 import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
@@ -14,6 +15,9 @@ public class OrchestratorApplication {
     // The disconnected side may have only this jar: verify-media must run without database or engine.
     if (args.length > 0 && args[0].equals(VerifyMediaCommand.NAME)) {
       System.exit(VerifyMediaCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+    }
+    if (args.length > 0 && args[0].equals(OcMirrorSimulator.COMMAND)) {
+      OcMirrorSimulator.main(Arrays.copyOfRange(args, 1, args.length));
     }
     SpringApplication.run(OrchestratorApplication.class, args);
   }

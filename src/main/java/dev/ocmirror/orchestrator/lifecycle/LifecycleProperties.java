@@ -23,7 +23,7 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
     Update update, List<Enclave> enclaves) {
 
   public LifecycleProperties {
-    mirror = mirror == null ? new Mirror(null, null, null, null, null, null, null, 0) : mirror;
+    mirror = mirror == null ? new Mirror(null, false, null, null, null, null, null, null, 0) : mirror;
     media = media == null ? new Media(null) : media;
     signing = signing == null ? new Signing(null, null) : signing;
     approval = approval == null ? new Approval(null) : approval;
@@ -87,8 +87,9 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
    * @param workspaceRoot one workspace per lineage below it; its working-dir keeps the history that makes
    *     archives differential, so it must survive between runs
    * @param keepForRollback generations kept in the store beyond what an enclave still lacks
+   * @param simulated the oc-mirror configured is the simulator (demo): every lifecycle says so to its users
    */
-  public record Mirror(HostAccess host, String ocMirror, String workspaceRoot, String cacheDirectory, String runsDirectory,
+  public record Mirror(HostAccess host, boolean simulated, String ocMirror, String workspaceRoot, String cacheDirectory, String runsDirectory,
       String archiveStore, String authFile, int keepForRollback) {
 
     public OcMirrorSettings settings() {

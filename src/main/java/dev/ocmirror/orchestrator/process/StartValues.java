@@ -56,6 +56,9 @@ public class StartValues implements ExecutionListener {
         problems.add("no enclave is configured (orchestrator.enclaves)");
       }
     }
+    if (properties.mirror().simulated()) {
+      execution.setVariable("ocMirrorSimulated", true);
+    }
     if (!problems.isEmpty()) {
       throw new ProcessEngineException("Cannot start " + process + ": " + String.join("; ", problems));
     }

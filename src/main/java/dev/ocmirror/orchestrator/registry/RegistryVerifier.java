@@ -99,7 +99,7 @@ public final class RegistryVerifier {
             : "digest " + actual + ", the ledger recorded " + expected);
       }
     } catch (IOException e) {
-      return new Finding(display, expected, null, "cannot reach the registry: " + e.getMessage());
+      return new Finding(display, expected, null, "cannot reach the registry: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while checking " + display, e);

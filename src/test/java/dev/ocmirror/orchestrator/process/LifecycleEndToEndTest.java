@@ -153,6 +153,14 @@ class LifecycleEndToEndTest {
   IdentityService identity;
   @Autowired
   LedgerRepository ledger;
+  @Autowired
+  org.camunda.bpm.engine.ProcessEngine engine;
+  LifecycleDriver driver;
+
+  @org.junit.jupiter.api.BeforeEach
+  void people() {
+    driver = new LifecycleDriver(engine, "op", "cm");
+  }
 
   @Autowired
   OcMirrorWorker worker;
@@ -173,15 +181,15 @@ class LifecycleEndToEndTest {
     String gamma = mirror.gamma();
 
     // Month 1: the baseline, delivered to both enclaves.
-    ProcessInstance month1 = start("mirror-baseline", config(alpha, beta), "north,south");
-    Map<String, String> carried1 = deliver(month1, List.of("north", "south"));
+    ProcessInstance month1 = driver.start("mirror-baseline", LifecycleDriver.config(alpha, beta), "north,south");
+    Map<String, String> carried1 = driver.deliver(month1, List.of("north", "south"));
     assertThat(carried1).containsEntry("north", "1").containsEntry("south", "1");
 
     // Month 2: gamma is added; south misses this month.
-    ProcessInstance month2 = start("mirror-update", config(alpha, beta, gamma), "north");
-    Map<String, String> carried2 = deliver(month2, List.of("north"));
+    ProcessInstance month2 = driver.start("mirror-update", LifecycleDriver.config(alpha, beta, gamma), "north");
+    Map<String, String> carried2 = driver.deliver(month2, List.of("north"));
     assertThat(carried2).containsEntry("north", "2");
-    String transfer2 = (String) historicVariable(month2, "north", "transferId");
+    String transfer2 = (String) driver.historicVariable(month2, "north", "transferId");
     try (Stream<Path> staged = Files.list(dir.resolve("media").resolve(transfer2))) {
       assertThat(staged.map(path -> path.getFileName().toString()))
           .containsExactlyInAnyOrder("generation-000002", "transfer-manifest.json", "transfer-manifest.json.sig");
@@ -190,9 +198,9 @@ class LifecycleEndToEndTest {
     // Month 3: delta is new at the source.
     mirror.source().pushImage("demo/delta", "v1", TestRegistry.randomLayer(16 * 1024));
     String delta = mirror.source().hostPort() + "/demo/delta:v1";
-    ProcessInstance month3 = start("mirror-update", config(alpha, beta, gamma, delta), "north,south");
+    ProcessInstance month3 = driver.start("mirror-update", LifecycleDriver.config(alpha, beta, gamma, delta), "north,south");
     month3Id = month3.getId();
-    Map<String, String> carried3 = deliver(month3, List.of("north", "south"));
+    Map<String, String> carried3 = driver.deliver(month3, List.of("north", "south"));
     assertThat(carried3).containsEntry("north", "3").containsEntry("south", "2,3");
 
     for (TestRegistry target : List.of(north, south)) {
@@ -201,18 +209,18 @@ class LifecycleEndToEndTest {
             .isNotNull().isEqualTo(mirror.source().manifestDigest("demo/" + image, "v1"));
       }
     }
-    assertThat(ledger.importedGenerations("north", (String) historicVariable(month3, "north", "lineage")))
+    assertThat(ledger.importedGenerations("north", (String) driver.historicVariable(month3, "north", "lineage")))
         .containsExactlyInAnyOrder(1, 2, 3);
-    assertThat(ledger.importedGenerations("south", (String) historicVariable(month3, "south", "lineage")))
+    assertThat(ledger.importedGenerations("south", (String) driver.historicVariable(month3, "south", "lineage")))
         .containsExactlyInAnyOrder(1, 2, 3);
     List<String> applies = Files.readAllLines(dir.resolve("bin/oc-apply.log"));
     assertThat(applies).allMatch(line -> line.startsWith("apply --kubeconfig "));
     assertThat(applies.stream().filter(line -> line.contains("/north/kube/prod")).count()).isGreaterThanOrEqualTo(3);
 
     // Rollback of north to generation 2, approved by someone other than the requester.
-    ProcessInstance rollback = as("op", () -> runtime.startProcessInstanceByKey("mirror-rollback", Map.of("enclave", "north")));
-    complete("cm", waitForTask("approveRollback", "north"), Map.of("approved", true, "reviewComment", "back to month 2"));
-    waitUntilEnded(rollback);
+    ProcessInstance rollback = driver.as("op", () -> runtime.startProcessInstanceByKey("mirror-rollback", Map.of("enclave", "north")));
+    driver.complete("cm", driver.waitForTask("approveRollback", "north"), Map.of("approved", true, "reviewComment", "back to month 2"));
+    driver.waitUntilEnded(rollback);
     LedgerRepository.ClusterApply last = ledger.clusterHistory("north").get(ledger.clusterHistory("north").size() - 1);
     assertThat(last.generation()).isEqualTo(2);
     assertThat(last.rollback()).isTrue();
@@ -230,10 +238,10 @@ class LifecycleEndToEndTest {
     OcMirrorWorker nodeB = node("node-b");
     Path slow = Files.writeString(dir.resolve("bin/slow"), "2500");
     try {
-      ProcessInstance baseline = start("mirror-baseline", config(mirror.alpha(), mirror.beta()), "north");
+      ProcessInstance baseline = driver.start("mirror-baseline", LifecycleDriver.config(mirror.alpha(), mirror.beta()), "north");
       nodeA.start();
       String[] taskId = new String[1];
-      waitFor("node-a running mirrorToDisk", () -> {
+      driver.waitFor("node-a running mirrorToDisk", () -> {
         var task = externalTasks.createExternalTaskQuery().topicName("oc-mirror-to-disk").workerId("node-a").locked()
             .singleResult();
         taskId[0] = task == null ? null : task.getId();
@@ -241,12 +249,12 @@ class LifecycleEndToEndTest {
       });
       nodeA.stop();
       nodeB.start();
-      waitFor("node-b taking the task over", () -> {
+      driver.waitFor("node-b taking the task over", () -> {
         var task = externalTasks.createExternalTaskQuery().externalTaskId(taskId[0]).singleResult();
         return task == null || "node-b".equals(task.getWorkerId());
       });
       Files.delete(slow);
-      waitForTask("reviewTransfer", "north");
+      driver.waitForTask("reviewTransfer", "north");
       try (Stream<Path> runs = Files.list(dir.resolve("mirror/runs"))) {
         assertThat(runs.filter(Files::isDirectory).map(path -> path.getFileName().toString())
             .filter(name -> name.startsWith("task-" + taskId[0])))
@@ -350,110 +358,5 @@ class LifecycleEndToEndTest {
         properties.mirror(), properties.media(), properties.signing(), properties.approval(), settings, properties.update(),
         properties.enclaves()),
         mirrorSteps, deliverySteps, metrics);
-  }
-
-  /** Approves, hands over and receives the transfer of every enclave; returns what each carried. */
-  private Map<String, String> deliver(ProcessInstance lifecycle, List<String> enclaves) {
-    Map<String, String> carried = new HashMap<>();
-    for (String enclave : enclaves) {
-      Task review = waitForTask("reviewTransfer", enclave);
-      carried.put(enclave, (String) runtime.getVariable(review.getExecutionId(), "carryGenerations"));
-      assertThat((String) runtime.getVariable(review.getExecutionId(), "transferSummary")).startsWith("PROVEN COMPLETE");
-      complete("cm", review, Map.of("approved", true, "reviewComment", "ok"));
-    }
-    for (String enclave : enclaves) {
-      complete("op", waitForTask("signOffHandover", enclave),
-          Map.of("mediaId", "USB-" + enclave, "sealNumber", "S-" + enclave, "courier", "Dana"));
-    }
-    for (String enclave : enclaves) {
-      complete("op", waitForTask("confirmReceipt", enclave), Map.of("sealIntact", true, "receivedMediaId", "USB-" + enclave,
-          "receivedSealNumber", "S-" + enclave));
-    }
-    waitUntilEnded(lifecycle);
-    for (String enclave : enclaves) {
-      assertThat(historicActivities(lifecycle, enclave)).contains("enclaveUpdated");
-    }
-    return carried;
-  }
-
-  private ProcessInstance start(String key, String config, String enclaves) {
-    return as("op", () -> runtime.startProcessInstanceByKey(key, Map.of("imagesetConfig", config, "enclaves", enclaves)));
-  }
-
-  private static String config(String... images) {
-    StringBuilder yaml = new StringBuilder("kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\n"
-        + "mirror:\n  additionalImages:\n");
-    for (String image : images) {
-      yaml.append("    - name: ").append(image).append('\n');
-    }
-    return yaml.toString();
-  }
-
-  private <T> T as(String user, java.util.function.Supplier<T> action) {
-    identity.setAuthentication(user, user.equals("cm") ? List.of("change-managers") : List.of("operators"));
-    try {
-      return action.get();
-    } finally {
-      identity.clearAuthentication();
-    }
-  }
-
-  private void complete(String user, Task task, Map<String, Object> variables) {
-    as(user, () -> {
-      tasks.complete(task.getId(), new HashMap<>(variables));
-      return null;
-    });
-  }
-
-  private Task waitForTask(String key, String enclave) {
-    Task[] found = new Task[1];
-    waitFor(key + " for " + enclave, () -> {
-      found[0] = tasks.createTaskQuery().taskDefinitionKey(key).processVariableValueEquals("enclave", enclave).singleResult();
-      return found[0] != null;
-    });
-    return found[0];
-  }
-
-  private void waitUntilEnded(ProcessInstance instance) {
-    waitFor("the end of " + instance.getProcessDefinitionId(), () ->
-        history.createHistoricProcessInstanceQuery().processInstanceId(instance.getId()).finished().count() == 1);
-  }
-
-  /** Waits for a condition while failing at once on an incident or a person's decision, with its message. */
-  private void waitFor(String what, BooleanSupplier condition) {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (!condition.getAsBoolean()) {
-      List<Incident> incidents = runtime.createIncidentQuery().list();
-      assertThat(incidents).as("incidents while waiting for " + what).isEmpty();
-      List<Task> decisions = tasks.createTaskQuery().taskDefinitionKeyLike("decide%").list();
-      assertThat(decisions).as("decisions asked while waiting for " + what + ": "
-          + decisions.stream().map(task -> runtime.getVariable(task.getExecutionId(), "failureSummary") + "\n"
-              + runtime.getVariable(task.getExecutionId(), "failureDetails")).toList()).isEmpty();
-      assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-  }
-
-  private List<String> historicActivities(ProcessInstance root, String enclave) {
-    return history.createHistoricActivityInstanceQuery().processInstanceId(deliveryOf(root, enclave)).list().stream()
-        .map(activity -> activity.getActivityId()).toList();
-  }
-
-  private Object historicVariable(ProcessInstance root, String enclave, String name) {
-    return history.createHistoricVariableInstanceQuery().processInstanceId(deliveryOf(root, enclave)).variableName(name)
-        .singleResult().getValue();
-  }
-
-  private String deliveryOf(ProcessInstance root, String enclave) {
-    return history.createHistoricProcessInstanceQuery().superProcessInstanceId(root.getId())
-        .processDefinitionKey("enclave-delivery").list().stream()
-        .filter(instance -> enclave.equals(history.createHistoricVariableInstanceQuery().processInstanceId(instance.getId())
-            .variableName("enclave").singleResult().getValue()))
-        .findFirst().orElseThrow().getId();
   }
 }

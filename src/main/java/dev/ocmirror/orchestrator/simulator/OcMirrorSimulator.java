@@ -75,6 +75,9 @@ public final class OcMirrorSimulator {
     this.env = env;
   }
 
+  /** The subcommand of the service's jar that runs the simulator (demo profile). */
+  public static final String COMMAND = "simulate-oc-mirror";
+
   public static void main(String[] args) {
     int status = new OcMirrorSimulator(System.out, System.err, System.getenv()).run(args);
     System.out.flush();

@@ -1,0 +1,140 @@
+package dev.ocmirror.orchestrator.demo;
+
+import dev.ocmirror.orchestrator.integrity.Sha256;
+import dev.ocmirror.orchestrator.simulator.RegistryClient;
+import dev.ocmirror.orchestrator.simulator.SimulatorInstallation;
+import jakarta.annotation.PreDestroy;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Profile;
+import org.springframework.stereotype.Component;
+
+/**
+ * Everything the demo needs on one machine with only Java: a source and a target registry in this JVM, demo
+ * images, two months of ImageSetConfiguration, a signing key pair, the oc-mirror SIMULATOR installed as
+ * {@code oc-mirror}, and an {@code oc} that records what it would apply. Says loudly that it is a simulation.
+ */
+@Component
+@Profile("demo")
+public class DemoEnvironment {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DemoEnvironment.class);
+  private static final List<String> MONTH_ONE = List.of("demo/hello:v1", "demo/web:v1");
+  private static final List<String> MONTH_TWO = List.of("demo/hello:v1", "demo/web:v1", "demo/db:v1");
+
+  private final DemoRegistry source;
+  private final DemoRegistry target;
+
+  public DemoEnvironment(@Value("${orchestrator.demo.directory}") Path directory,
+      @Value("${orchestrator.demo.source-port}") int sourcePort, @Value("${orchestrator.demo.target-port}") int targetPort)
+      throws IOException, GeneralSecurityException {
+    Files.createDirectories(directory);
+    source = DemoRegistry.start(directory.resolve("registries/source"), sourcePort);
+    target = DemoRegistry.start(directory.resolve("registries/target"), targetPort);
+    RegistryClient client = new RegistryClient(source.hostPort());
+    byte[] base = layer(1, 96 * 1024);
+    int seed = 2;
+    for (String image : MONTH_TWO) {
+      String repository = image.substring(0, image.indexOf(':'));
+      if (client.manifest(repository, "v1").isEmpty()) {
+        push(client, repository, base, layer(seed, 32 * 1024));
+      }
+      seed++;
+    }
+    Files.writeString(directory.resolve("imageset-config-month1.yaml"), config(MONTH_ONE));
+    Files.writeString(directory.resolve("imageset-config-month2.yaml"), config(MONTH_TWO));
+    keys(directory);
+    SimulatorInstallation.install(directory.resolve("bin"));
+    Path oc = directory.resolve("bin/oc");
+    Files.writeString(oc, "#!/bin/sh\n# DEMO stand-in for oc: records what would be applied; there is no cluster.\n"
+        + "echo \"$(date -u +%FT%TZ) oc $*\" >> \"$(dirname \"$0\")/../oc-apply.log\"\n");
+    Files.setPosixFilePermissions(oc, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createDirectories(directory.resolve("kube"));
+    LOG.warn("""
+
+        ******************************************************************************************
+        DEMO MODE: oc-mirror is SIMULATED. No release or operator content is mirrored; demo images
+        move from the demo source registry {} to the demo target registry {}, and oc apply
+        is only recorded in {}.
+        Start mirror-baseline in Tasklist (user olivia / demo) with the content of
+          {}
+        then mirror-update with {}.
+        ******************************************************************************************""",
+        source.hostPort(), target.hostPort(), directory.resolve("oc-apply.log"),
+        directory.resolve("imageset-config-month1.yaml"), directory.resolve("imageset-config-month2.yaml"));
+  }
+
+  private String config(List<String> images) {
+    StringBuilder yaml = new StringBuilder("kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\n"
+        + "mirror:\n  additionalImages:\n");
+    images.forEach(image -> yaml.append("    - name: ").append(source.hostPort()).append('/').append(image).append('\n'));
+    return yaml.toString();
+  }
+
+  private static void keys(Path directory) throws IOException, GeneralSecurityException {
+    Path privateKey = directory.resolve("transfer-signing.pem");
+    if (Files.exists(privateKey)) {
+      return;
+    }
+    KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Files.writeString(directory.resolve("transfer-signing.pub.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+    Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    Files.setPosixFilePermissions(privateKey, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----\n";
+  }
+
+  private static byte[] layer(int seed, int size) {
+    byte[] content = new byte[size];
+    new Random(seed).nextBytes(content);
+    return content;
+  }
+
+  private static void push(RegistryClient client, String repository, byte[]... layers) throws IOException {
+    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"demo\":\"" + repository
+        + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
+    String configDigest = "sha256:" + Sha256.hex(config);
+    client.putBlob(repository, configDigest, config);
+    StringBuilder manifest = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"
+        + config.length + "},\"layers\":[");
+    for (int i = 0; i < layers.length; i++) {
+      String digest = "sha256:" + Sha256.hex(layers[i]);
+      client.putBlob(repository, digest, layers[i]);
+      manifest.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
+          .append(digest).append("\",\"size\":").append(layers[i].length).append('}');
+    }
+    byte[] content = manifest.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    client.putManifest(repository, "v1", new RegistryClient.Manifest(content, "application/vnd.oci.image.manifest.v1+json",
+        "sha256:" + Sha256.hex(content)));
+  }
+
+  public String sourceRegistry() {
+    return source.hostPort();
+  }
+
+  public String targetRegistry() {
+    return target.hostPort();
+  }
+
+  @PreDestroy
+  void stop() {
+    source.close();
+    target.close();
+  }
+
+}

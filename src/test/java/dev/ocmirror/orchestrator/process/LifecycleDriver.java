@@ -1,0 +1,148 @@
+package dev.ocmirror.orchestrator.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.TaskService;
+import org.camunda.bpm.engine.runtime.Incident;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+
+/**
+ * Plays the people of a lifecycle against a running service (job executor and worker on): an operator starts,
+ * hands over and receives; a change manager approves. Waiting fails at once on an incident or a decision task.
+ */
+public final class LifecycleDriver {
+
+  private final RuntimeService runtime;
+  private final TaskService tasks;
+  private final HistoryService history;
+  private final IdentityService identity;
+  private final String operator;
+  private final String approver;
+  private final Map<String, List<String>> groups;
+
+  public LifecycleDriver(ProcessEngine engine, String operator, String approver) {
+    this.runtime = engine.getRuntimeService();
+    this.tasks = engine.getTaskService();
+    this.history = engine.getHistoryService();
+    this.identity = engine.getIdentityService();
+    this.operator = operator;
+    this.approver = approver;
+    this.groups = Map.of(operator, List.of("operators"), approver, List.of("change-managers"));
+  }
+
+  /** Approves, hands over and receives the transfer of every enclave; returns what each carried. */
+  public Map<String, String> deliver(ProcessInstance lifecycle, List<String> enclaves) {
+    Map<String, String> carried = new HashMap<>();
+    for (String enclave : enclaves) {
+      Task review = waitForTask("reviewTransfer", enclave);
+      carried.put(enclave, (String) runtime.getVariable(review.getExecutionId(), "carryGenerations"));
+      assertThat((String) runtime.getVariable(review.getExecutionId(), "transferSummary")).startsWith("PROVEN COMPLETE");
+      complete(approver, review, Map.of("approved", true, "reviewComment", "ok"));
+    }
+    for (String enclave : enclaves) {
+      complete(operator, waitForTask("signOffHandover", enclave),
+          Map.of("mediaId", "USB-" + enclave, "sealNumber", "S-" + enclave, "courier", "Dana"));
+    }
+    for (String enclave : enclaves) {
+      complete(operator, waitForTask("confirmReceipt", enclave), Map.of("sealIntact", true, "receivedMediaId", "USB-" + enclave,
+          "receivedSealNumber", "S-" + enclave));
+    }
+    waitUntilEnded(lifecycle);
+    for (String enclave : enclaves) {
+      assertThat(historicActivities(lifecycle, enclave)).contains("enclaveUpdated");
+    }
+    return carried;
+  }
+
+  public ProcessInstance start(String key, String config, String enclaves) {
+    return as(operator, () -> runtime.startProcessInstanceByKey(key, Map.of("imagesetConfig", config, "enclaves", enclaves)));
+  }
+
+  public static String config(String... images) {
+    StringBuilder yaml = new StringBuilder("kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\n"
+        + "mirror:\n  additionalImages:\n");
+    for (String image : images) {
+      yaml.append("    - name: ").append(image).append('\n');
+    }
+    return yaml.toString();
+  }
+
+  public <T> T as(String user, java.util.function.Supplier<T> action) {
+    identity.setAuthentication(user, groups.get(user));
+    try {
+      return action.get();
+    } finally {
+      identity.clearAuthentication();
+    }
+  }
+
+  public void complete(String user, Task task, Map<String, Object> variables) {
+    as(user, () -> {
+      tasks.complete(task.getId(), new HashMap<>(variables));
+      return null;
+    });
+  }
+
+  public Task waitForTask(String key, String enclave) {
+    Task[] found = new Task[1];
+    waitFor(key + " for " + enclave, () -> {
+      found[0] = tasks.createTaskQuery().taskDefinitionKey(key).processVariableValueEquals("enclave", enclave).singleResult();
+      return found[0] != null;
+    });
+    return found[0];
+  }
+
+  public void waitUntilEnded(ProcessInstance instance) {
+    waitFor("the end of " + instance.getProcessDefinitionId(), () ->
+        history.createHistoricProcessInstanceQuery().processInstanceId(instance.getId()).finished().count() == 1);
+  }
+
+  /** Waits for a condition while failing at once on an incident or a person's decision, with its message. */
+  public void waitFor(String what, BooleanSupplier condition) {
+    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+    while (!condition.getAsBoolean()) {
+      List<Incident> incidents = runtime.createIncidentQuery().list();
+      assertThat(incidents).as("incidents while waiting for " + what).isEmpty();
+      List<Task> decisions = tasks.createTaskQuery().taskDefinitionKeyLike("decide%").list();
+      assertThat(decisions).as("decisions asked while waiting for " + what + ": "
+          + decisions.stream().map(task -> runtime.getVariable(task.getExecutionId(), "failureSummary") + "\n"
+              + runtime.getVariable(task.getExecutionId(), "failureDetails")).toList()).isEmpty();
+      assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+
+  public List<String> historicActivities(ProcessInstance root, String enclave) {
+    return history.createHistoricActivityInstanceQuery().processInstanceId(deliveryOf(root, enclave)).list().stream()
+        .map(activity -> activity.getActivityId()).toList();
+  }
+
+  public Object historicVariable(ProcessInstance root, String enclave, String name) {
+    return history.createHistoricVariableInstanceQuery().processInstanceId(deliveryOf(root, enclave)).variableName(name)
+        .singleResult().getValue();
+  }
+
+  public String deliveryOf(ProcessInstance root, String enclave) {
+    return history.createHistoricProcessInstanceQuery().superProcessInstanceId(root.getId())
+        .processDefinitionKey("enclave-delivery").list().stream()
+        .filter(instance -> enclave.equals(history.createHistoricVariableInstanceQuery().processInstanceId(instance.getId())
+            .variableName("enclave").singleResult().getValue()))
+        .findFirst().orElseThrow().getId();
+  }
+}
