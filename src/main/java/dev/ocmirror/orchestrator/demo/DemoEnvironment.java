@@ -1,11 +1,9 @@
 package dev.ocmirror.orchestrator.demo;
 
-import dev.ocmirror.orchestrator.integrity.Sha256;
 import dev.ocmirror.orchestrator.simulator.RegistryClient;
 import dev.ocmirror.orchestrator.simulator.SimulatorInstallation;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -49,7 +47,7 @@ public class DemoEnvironment {
     for (String image : MONTH_TWO) {
       String repository = image.substring(0, image.indexOf(':'));
       if (client.manifest(repository, "v1").isEmpty()) {
-        push(client, repository, base, layer(seed, 32 * 1024));
+        client.pushImage(repository, "v1", base, layer(seed, 32 * 1024));
       }
       seed++;
     }
@@ -102,25 +100,6 @@ public class DemoEnvironment {
     byte[] content = new byte[size];
     new Random(seed).nextBytes(content);
     return content;
-  }
-
-  private static void push(RegistryClient client, String repository, byte[]... layers) throws IOException {
-    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"demo\":\"" + repository
-        + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
-    String configDigest = "sha256:" + Sha256.hex(config);
-    client.putBlob(repository, configDigest, config);
-    StringBuilder manifest = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"
-        + config.length + "},\"layers\":[");
-    for (int i = 0; i < layers.length; i++) {
-      String digest = "sha256:" + Sha256.hex(layers[i]);
-      client.putBlob(repository, digest, layers[i]);
-      manifest.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
-          .append(digest).append("\",\"size\":").append(layers[i].length).append('}');
-    }
-    byte[] content = manifest.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-    client.putManifest(repository, "v1", new RegistryClient.Manifest(content, "application/vnd.oci.image.manifest.v1+json",
-        "sha256:" + Sha256.hex(content)));
   }
 
   public String sourceRegistry() {

@@ -123,18 +123,18 @@ public class LifecycleDelegates {
 
   @Bean
   JavaDelegate verifyRegistry(DeliverySteps delivery) {
-    return step(execution -> {
-      DeliverySteps.RegistryCheck check = delivery.verifyRegistry((String) execution.getVariable(ENCLAVE),
-          (String) execution.getVariable(LINEAGE), (Integer) execution.getVariable(GENERATION), true);
-      execution.setVariable("imagesVerified", check.images());
-    });
+    return step(execution -> execution.setVariable("imagesVerified", registryCheck(delivery, execution, true).images()));
+  }
+
+  private static DeliverySteps.RegistryCheck registryCheck(DeliverySteps delivery, DelegateExecution execution,
+      boolean failWhenMissing) {
+    return delivery.verifyRegistry((String) execution.getVariable(ENCLAVE), (String) execution.getVariable(LINEAGE),
+        (Integer) execution.getVariable(GENERATION), failWhenMissing);
   }
 
   @Bean
   JavaDelegate applyClusterResources(DeliverySteps delivery) {
-    return step(execution -> execution.setVariable("clustersApplied", String.join("\n",
-        delivery.applyClusterResources((String) execution.getVariable(ENCLAVE), (String) execution.getVariable(LINEAGE),
-            (Integer) execution.getVariable(GENERATION), execution.getProcessInstanceId(), false))));
+    return apply(delivery, false);
   }
 
   @Bean
@@ -160,8 +160,7 @@ public class LifecycleDelegates {
   @Bean
   JavaDelegate checkRollbackContent(DeliverySteps delivery) {
     return step(execution -> {
-      DeliverySteps.RegistryCheck check = delivery.verifyRegistry((String) execution.getVariable(ENCLAVE),
-          (String) execution.getVariable(LINEAGE), (Integer) execution.getVariable(GENERATION), false);
+      DeliverySteps.RegistryCheck check = registryCheck(delivery, execution, false);
       execution.setVariable("reimportNeeded", !check.problems().isEmpty());
       execution.setVariable("missingImages", String.join("\n", check.problems()));
     });
@@ -169,9 +168,13 @@ public class LifecycleDelegates {
 
   @Bean
   JavaDelegate applyRollback(DeliverySteps delivery) {
+    return apply(delivery, true);
+  }
+
+  private static JavaDelegate apply(DeliverySteps delivery, boolean rollback) {
     return step(execution -> execution.setVariable("clustersApplied", String.join("\n",
         delivery.applyClusterResources((String) execution.getVariable(ENCLAVE), (String) execution.getVariable(LINEAGE),
-            (Integer) execution.getVariable(GENERATION), execution.getProcessInstanceId(), true))));
+            (Integer) execution.getVariable(GENERATION), execution.getProcessInstanceId(), rollback))));
   }
 
   /** Raises the waiting approval's priority and notes it on the task, where Tasklist shows it. */

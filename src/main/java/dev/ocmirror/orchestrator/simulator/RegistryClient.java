@@ -79,6 +79,29 @@ public final class RegistryClient {
     return response.headers().firstValue("Docker-Content-Digest").orElse(manifest.digest());
   }
 
+  /**
+   * Pushes a single-platform OCI image made of the given layers (and a small config naming it); returns its
+   * manifest digest. For the demo's and the tests' source images.
+   */
+  public String pushImage(String repository, String tag, byte[]... layers) throws IOException {
+    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"image\":\"" + repository + ":"
+        + tag + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String configDigest = "sha256:" + Sha256.hex(config);
+    putBlob(repository, configDigest, config);
+    StringBuilder manifest = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"
+        + config.length + "},\"layers\":[");
+    for (int i = 0; i < layers.length; i++) {
+      String digest = "sha256:" + Sha256.hex(layers[i]);
+      putBlob(repository, digest, layers[i]);
+      manifest.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
+          .append(digest).append("\",\"size\":").append(layers[i].length).append('}');
+    }
+    byte[] content = manifest.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return putManifest(repository, tag, new Manifest(content, "application/vnd.oci.image.manifest.v1+json",
+        "sha256:" + Sha256.hex(content)));
+  }
+
   public boolean ping() {
     try {
       return send(HttpRequest.newBuilder(URI.create(base)).GET()).statusCode() == 200;

@@ -44,13 +44,23 @@ public final class IngestBenchmark {
     }
     List<String> command = new ArrayList<>(List.of("openssl", "dgst", "-sha256"));
     files.forEach(file -> command.add(file.toString()));
-    run(command);
     List<String> sha256sum = new ArrayList<>(List.of("sha256sum"));
     files.forEach(file -> sha256sum.add(file.toString()));
+    run(command);
+    readAll(files);
 
-    double openssl = median(() -> run(command));
-    double coreutils = median(() -> run(sha256sum));
-    double reader = median(() -> readAll(files));
+    // Reference and subject alternate, round by round, so that the machine's drift touches both alike; the
+    // ratio is taken per round and its median reported.
+    int rounds = 5;
+    double[] openssl = new double[rounds];
+    double[] reader = new double[rounds];
+    double[] ratios = new double[rounds];
+    for (int round = 0; round < rounds; round++) {
+      openssl[round] = time(() -> run(command));
+      reader[round] = time(() -> readAll(files));
+      ratios[round] = reader[round] / openssl[round];
+    }
+    double coreutils = time(() -> run(sha256sum));
     long peakHeap = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
@@ -60,25 +70,37 @@ public final class IngestBenchmark {
     double gib = bytes / (double) (1L << 30);
     System.out.printf("archives: %d x %d MiB = %.2f GiB, cores %d, max heap %d MiB%n", archives, megabytes, gib,
         Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-    System.out.printf("| openssl dgst -sha256 (reference) | %.2f s | %.2f GiB/s | 1.00 |%n", openssl, gib / openssl);
-    System.out.printf("| sha256sum | %.2f s | %.2f GiB/s | %.2f |%n", coreutils, gib / coreutils, coreutils / openssl);
-    System.out.printf("| ArchiveReader deep verification | %.2f s | %.2f GiB/s | %.2f |%n", reader, gib / reader, reader / openssl);
-    System.out.printf("peak heap used: %d MiB%n", peakHeap >> 20);
+    for (int round = 0; round < rounds; round++) {
+      System.out.printf("round %d: openssl %.2f s, ArchiveReader %.2f s, ratio %.2f%n", round + 1, openssl[round],
+          reader[round], ratios[round]);
+    }
+    System.out.printf("| %d x %d MiB | %.2f s | %.2f s | %.2f (rounds %.2f to %.2f) | %.2f s (%.1fx) | %d MiB |%n", archives,
+        megabytes, median(openssl), median(reader), median(ratios), min(ratios), max(ratios), coreutils,
+        coreutils / median(openssl), peakHeap >> 20);
   }
 
   private interface Timed {
     void run() throws Exception;
   }
 
-  private static double median(Timed work) throws Exception {
-    double[] times = new double[3];
-    for (int i = 0; i < times.length; i++) {
-      long start = System.nanoTime();
-      work.run();
-      times[i] = (System.nanoTime() - start) / 1e9;
-    }
-    java.util.Arrays.sort(times);
-    return times[1];
+  private static double time(Timed work) throws Exception {
+    long start = System.nanoTime();
+    work.run();
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
+  }
+
+  private static double min(double[] values) {
+    return java.util.Arrays.stream(values).min().orElseThrow();
+  }
+
+  private static double max(double[] values) {
+    return java.util.Arrays.stream(values).max().orElseThrow();
   }
 
   private static void run(List<String> command) throws IOException, InterruptedException {

@@ -93,22 +93,7 @@ public final class TestRegistry implements AutoCloseable {
   /** Pushes an OCI image made of the given layers (identical byte arrays become one shared blob). */
   public String pushImage(String repository, String tag, byte[]... layers) {
     try {
-      byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"image\":\"" + repository + ":" + tag
-          + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(StandardCharsets.UTF_8);
-      String configDigest = "sha256:" + Sha256.hex(config);
-      client.putBlob(repository, configDigest, config);
-      StringBuilder manifest = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-          + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"
-          + config.length + "},\"layers\":[");
-      for (int i = 0; i < layers.length; i++) {
-        String digest = "sha256:" + Sha256.hex(layers[i]);
-        client.putBlob(repository, digest, layers[i]);
-        manifest.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
-            .append(digest).append("\",\"size\":").append(layers[i].length).append('}');
-      }
-      byte[] content = manifest.append("]}").toString().getBytes(StandardCharsets.UTF_8);
-      return client.putManifest(repository, tag, new RegistryClient.Manifest(content,
-          "application/vnd.oci.image.manifest.v1+json", "sha256:" + Sha256.hex(content)));
+      return client.pushImage(repository, tag, layers);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
