@@ -7,7 +7,6 @@ import java.io.ByteArrayOutputStream;
 import dev.ocmirror.orchestrator.remote.FileEntry;
 import dev.ocmirror.orchestrator.remote.Host;
 import java.io.IOException;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.StandardOpenOption;
@@ -92,7 +91,7 @@ public final class ArchiveReader {
   public ArchiveInventory read(Host host, String path) {
     String name = path.substring(path.lastIndexOf('/') + 1);
     FileEntry entry = host.stat(path).orElseThrow(() -> new ArchiveDamagedException(name, "is missing on " + host.name()));
-    return read(name, entry.size(), Channels.newChannel(host.open(path)));
+    return read(name, entry.size(), host.openChannel(path));
   }
 
   private ArchiveInventory read(String name, long size, ReadableByteChannel source) {

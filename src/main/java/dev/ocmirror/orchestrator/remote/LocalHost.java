@@ -2,6 +2,9 @@ package dev.ocmirror.orchestrator.remote;
 
 import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
+import java.nio.file.StandardOpenOption;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.FileChannel;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -198,6 +201,15 @@ public final class LocalHost implements Host {
       return Files.newInputStream(Path.of(path));
     } catch (IOException e) {
       throw failure("open", path, e);
+    }
+  }
+
+  @Override
+  public ReadableByteChannel openChannel(String path) {
+    try {
+      return FileChannel.open(Path.of(path), StandardOpenOption.READ);
+    } catch (IOException e) {
+      throw new HostException("Cannot open " + path + ": " + e.getMessage(), e);
     }
   }
 
