@@ -19,6 +19,7 @@ public class SubmittedValues implements TaskListener {
 
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,63}");
   private static final int MAX_COMMENT = 2000;
+  private static final int MAX_CONFIG = 1 << 20;
 
   @Override
   public void notify(DelegateTask task) {
@@ -50,15 +51,25 @@ public class SubmittedValues implements TaskListener {
           matches(task, RECEIVED_SEAL_NUMBER, SEAL_NUMBER, "seal number", problems);
         }
       }
-      default -> {
-        Object decision = task.getVariable(DECISION);
-        if (!"retry".equals(decision) && !"abandon".equals(decision)) {
-          problems.add("decision: 'retry' or 'abandon', not '" + decision + "'");
+      case "correctConfiguration" -> {
+        decision(task, problems);
+        Object config = task.getVariable(IMAGESET_CONFIG);
+        if (!(config instanceof String text) || text.isBlank() || text.length() > MAX_CONFIG) {
+          problems.add(IMAGESET_CONFIG + ": the corrected ImageSetConfiguration as YAML text (up to " + MAX_CONFIG
+              + " characters)");
         }
       }
+      default -> decision(task, problems);
     }
     if (!problems.isEmpty()) {
       throw new ProcessEngineException("Not accepted: " + String.join("; ", problems));
+    }
+  }
+
+  private static void decision(DelegateTask task, List<String> problems) {
+    Object decision = task.getVariable(DECISION);
+    if (!"retry".equals(decision) && !"abandon".equals(decision)) {
+      problems.add("decision: 'retry' or 'abandon', not '" + decision + "'");
     }
   }
 

@@ -276,6 +276,8 @@ class LifecycleProcessTest {
     runJobs();
     Task correct = task("correctConfiguration");
     assertThat(runtime.getVariable(correct.getExecutionId(), "failureDetails")).asString().contains("is required");
+    assertThatThrownBy(() -> complete("op", correct, Map.of("decision", "retry", "imagesetConfig", " ")))
+        .hasMessageContaining("imagesetConfig");
     complete("op", correct, Map.of("decision", "retry", "imagesetConfig", CONFIG));
     runJobs();
     assertThat(externalTasks.createExternalTaskQuery().topicName("oc-mirror-dry-run").count()).isOne();
