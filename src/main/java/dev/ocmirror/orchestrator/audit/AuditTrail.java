@@ -52,8 +52,11 @@ public class AuditTrail {
     Map<String, Map<String, Object>> variables = new HashMap<>();
     for (HistoricProcessInstance instance : instances) {
       Map<String, Object> values = new TreeMap<>();
-      for (HistoricVariableInstance variable : history.createHistoricVariableInstanceQuery()
-          .processInstanceId(instance.getId()).list()) {
+      // In id order, so that a name set in several scopes resolves the same way whenever the record is rebuilt.
+      List<HistoricVariableInstance> all = new ArrayList<>(history.createHistoricVariableInstanceQuery()
+          .processInstanceId(instance.getId()).list());
+      all.sort(Comparator.comparing(HistoricVariableInstance::getId));
+      for (HistoricVariableInstance variable : all) {
         if (variable.getValue() != null && variable.getActivityInstanceId() != null
             && variable.getActivityInstanceId().equals(instance.getId())) {
           values.put(variable.getName(), variable.getValue());
@@ -69,8 +72,12 @@ public class AuditTrail {
     for (HistoricProcessInstance instance : instances) {
       collect(instance, timeline, endEvents, humanByTask);
     }
+    endEvents.values().forEach(java.util.Collections::sort);
+    // A total order: the seal digests this list, so equal times must not leave the order to the database.
     timeline.sort(Comparator.comparing(AuditRecord.Event::at).thenComparing(AuditRecord.Event::process)
-        .thenComparing(event -> event.activity() == null ? "" : event.activity()).thenComparing(AuditRecord.Event::what));
+        .thenComparing(event -> String.valueOf(event.activity())).thenComparing(AuditRecord.Event::what)
+        .thenComparing(event -> String.valueOf(event.actor())).thenComparing(event -> String.valueOf(event.outcome()))
+        .thenComparing(event -> String.valueOf(event.values())).thenComparing(AuditRecord.Event::kind));
 
     Map<String, Object> rootValues = variables.get(lifecycleId);
     String lineage = (String) rootValues.get("lineage");
@@ -113,7 +120,9 @@ public class AuditTrail {
   private void collect(HistoricProcessInstance instance, List<AuditRecord.Event> timeline, Map<String, List<String>> endEvents,
       Map<String, Map<String, AuditRecord.Event>> humanByTask) {
     String process = instance.getProcessDefinitionKey();
-    List<UserOperationLogEntry> operations = history.createUserOperationLogQuery().processInstanceId(instance.getId()).list();
+    List<UserOperationLogEntry> operations = new ArrayList<>(history.createUserOperationLogQuery()
+        .processInstanceId(instance.getId()).list());
+    operations.sort(Comparator.comparing(UserOperationLogEntry::getTimestamp).thenComparing(UserOperationLogEntry::getId));
     Map<String, List<HistoricDetail>> submitted = new HashMap<>();
     for (HistoricDetail detail : history.createHistoricDetailQuery().processInstanceId(instance.getId()).variableUpdates().list()) {
       if (detail.getUserOperationId() != null) {
@@ -129,7 +138,8 @@ public class AuditTrail {
     history.createHistoricTaskInstanceQuery().processInstanceId(instance.getId()).list()
         .forEach(task -> taskByActivity.put(task.getActivityInstanceId(), task));
     Map<String, HistoricIncident> incidents = new HashMap<>();
-    history.createHistoricIncidentQuery().processInstanceId(instance.getId()).list()
+    history.createHistoricIncidentQuery().processInstanceId(instance.getId()).list().stream()
+        .sorted(Comparator.comparing(HistoricIncident::getCreateTime).thenComparing(HistoricIncident::getId))
         .forEach(incident -> incidents.put(incident.getActivityId(), incident));
     for (HistoricActivityInstance activity : history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId()).list()) {
       String type = activity.getActivityType();
