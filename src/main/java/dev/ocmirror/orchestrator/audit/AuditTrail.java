@@ -141,7 +141,10 @@ public class AuditTrail {
     history.createHistoricIncidentQuery().processInstanceId(instance.getId()).list().stream()
         .sorted(Comparator.comparing(HistoricIncident::getCreateTime).thenComparing(HistoricIncident::getId))
         .forEach(incident -> incidents.put(incident.getActivityId(), incident));
-    for (HistoricActivityInstance activity : history.createHistoricActivityInstanceQuery().processInstanceId(instance.getId()).list()) {
+    List<HistoricActivityInstance> activities = new ArrayList<>(history.createHistoricActivityInstanceQuery()
+        .processInstanceId(instance.getId()).list());
+    activities.sort(Comparator.comparing(HistoricActivityInstance::getStartTime).thenComparing(HistoricActivityInstance::getId));
+    for (HistoricActivityInstance activity : activities) {
       String type = activity.getActivityType();
       if (type.endsWith("EndEvent") || type.equals("noneEndEvent") || type.equals("errorEndEvent")) {
         endEvents.computeIfAbsent(instance.getId(), id -> new ArrayList<>()).add(activity.getActivityId());
@@ -169,6 +172,7 @@ public class AuditTrail {
 
   private static void person(HistoricTaskInstance task, String process, List<UserOperationLogEntry> operations,
       Map<String, List<HistoricDetail>> submitted, List<AuditRecord.Event> timeline, Map<String, AuditRecord.Event> byTask) {
+    Set<String> completions = new java.util.HashSet<>();
     for (UserOperationLogEntry operation : operations) {
       if (!task.getId().equals(operation.getTaskId())) {
         continue;
@@ -177,7 +181,7 @@ public class AuditTrail {
       if (type.equals(UserOperationLogEntry.OPERATION_TYPE_CLAIM) && "assignee".equals(operation.getProperty())) {
         timeline.add(new AuditRecord.Event(instant(operation.getTimestamp()), "person", operation.getUserId(), process,
             task.getTaskDefinitionKey(), "claimed " + task.getName(), null, Map.of()));
-      } else if (type.equals(UserOperationLogEntry.OPERATION_TYPE_COMPLETE) && !byTask.containsKey(task.getTaskDefinitionKey())) {
+      } else if (type.equals(UserOperationLogEntry.OPERATION_TYPE_COMPLETE) && completions.add(operation.getOperationId())) {
         Map<String, String> values = new TreeMap<>();
         for (HistoricDetail detail : submitted.getOrDefault(operation.getOperationId(), List.of())) {
           HistoricVariableUpdate update = (HistoricVariableUpdate) detail;
@@ -186,6 +190,7 @@ public class AuditTrail {
         AuditRecord.Event event = new AuditRecord.Event(instant(operation.getTimestamp()), "person", operation.getUserId(),
             process, task.getTaskDefinitionKey(), "completed " + task.getName(), null, values);
         timeline.add(event);
+        // Operations come in time order: a task done again (media staged anew) leaves its latest completion here.
         byTask.put(task.getTaskDefinitionKey(), event);
       }
     }

@@ -39,6 +39,8 @@ public final class DeliverySteps {
 
   public static final String IMPORT_TOPIC = "oc-mirror-import";
   private static final Duration OC_APPLY_LIMIT = Duration.ofMinutes(10);
+  // Tens of gigabytes from removable media.
+  private static final Duration COPY_LIMIT = Duration.ofHours(12);
 
   private final LifecycleProperties properties;
   private final LedgerRepository ledger;
@@ -229,7 +231,7 @@ public final class DeliverySteps {
         for (FileEntry archive : client.archivesIn(media)) {
           String target = directory + "/" + archive.name();
           if (host.stat(target).map(FileEntry::size).orElse(-1L) != archive.size()) {
-            run(host, Command.of("cp", "--", archive.path(), target), "copy " + archive.path());
+            run(host, Command.of("cp", "--", archive.path(), target), "copy " + archive.path(), COPY_LIMIT);
           }
         }
       }
@@ -295,7 +297,7 @@ public final class DeliverySteps {
       for (LifecycleProperties.Cluster cluster : enclave.clusters()) {
         for (FileEntry file : files) {
           run(host, Command.of(enclave.oc(), "apply", "--kubeconfig", cluster.kubeconfig(), "-f", file.path()),
-              "oc apply of " + file.name() + " to cluster " + cluster.name());
+              "oc apply of " + file.name() + " to cluster " + cluster.name(), OC_APPLY_LIMIT);
         }
         List<String> names = files.stream().map(FileEntry::name).toList();
         ledger.recordClusterApply(new LedgerRepository.ClusterApply(enclaveName, cluster.name(), lineage, generation, names,
@@ -306,9 +308,9 @@ public final class DeliverySteps {
     return applied;
   }
 
-  private static void run(Host host, Command command, String what) {
+  private static void run(Host host, Command command, String what, Duration limit) {
     StringBuilder output = new StringBuilder();
-    CommandResult result = host.run(command, (stream, line) -> output.append(line).append('\n'), OC_APPLY_LIMIT);
+    CommandResult result = host.run(command, (stream, line) -> output.append(line).append('\n'), limit);
     if (!result.succeeded()) {
       throw new HostException(what + " failed on " + host.name() + " (" + result.ending() + " " + result.exitStatus() + "): "
           + output.toString().strip());

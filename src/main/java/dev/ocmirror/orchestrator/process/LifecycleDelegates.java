@@ -214,6 +214,9 @@ public class LifecycleDelegates {
       List<String> names = new ArrayList<>();
       for (String name : requested.toString().split(",")) {
         String trimmed = name.trim();
+        if (trimmed.isEmpty()) {
+          continue;
+        }
         properties.enclave(trimmed);
         if (!names.contains(trimmed)) {
           names.add(trimmed);

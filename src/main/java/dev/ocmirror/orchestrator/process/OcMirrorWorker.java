@@ -158,13 +158,29 @@ public class OcMirrorWorker implements SmartLifecycle {
     String runId = "task-" + task.getId() + "-" + attempt;
     try (Host host = step.openHost(variables)) {
       OcMirrorClient client = step.client(host, variables);
-      DetachedRun run = step.start(client, runId, variables);
+      // Starting may take long (an import first copies the archives from the media): keep the lock meanwhile.
+      long beat = settings.lockDuration().dividedBy(4).toMillis();
+      java.util.concurrent.ScheduledFuture<?> heartbeat = poller.scheduleWithFixedDelay(() -> lock(task), beat, beat,
+          TimeUnit.MILLISECONDS);
+      DetachedRun run;
+      try {
+        run = step.start(client, runId, variables);
+      } finally {
+        heartbeat.cancel(false);
+      }
       LOG.info("{} run {} for process instance {} on {}", run.startedNow() ? "Started" : "Reattached to", runId,
           task.getProcessInstanceId(), host.name());
       Instant nextHeartbeat = Instant.now();
       while (!run.status().finished()) {
         if (!Instant.now().isBefore(nextHeartbeat)) {
-          if (!stillOurs(task)) {
+          Lock lock = lock(task);
+          if (lock == Lock.GONE) {
+            // The process no longer wants this run (cancelled, or moved on): stop it rather than let it run for hours.
+            run.cancel();
+            LOG.warn("Cancelled run {}: its task is gone", runId);
+            return;
+          }
+          if (lock == Lock.LOST) {
             return;
           }
           report(task, client.progress(run));
@@ -192,20 +208,19 @@ public class OcMirrorWorker implements SmartLifecycle {
     }
   }
 
-  /**
-   * Extends the lock; false when the task is gone (its process was cancelled: the run is stopped) or another
-   * worker holds it now.
-   */
-  private boolean stillOurs(LockedExternalTask task) {
+  private enum Lock { HELD, GONE, LOST }
+
+  /** Extends the lock; tells whether the task is gone (its process was cancelled) or another worker holds it. */
+  private Lock lock(LockedExternalTask task) {
     try {
       externalTasks.extendLock(task.getId(), workerId, settings.lockDuration().toMillis());
-      return true;
+      return Lock.HELD;
     } catch (org.camunda.bpm.engine.exception.NotFoundException gone) {
       LOG.warn("External task {} is gone (process ended or cancelled)", task.getId());
-      return false;
+      return Lock.GONE;
     } catch (RuntimeException lost) {
       LOG.warn("Lost the lock of external task {}: {}", task.getId(), lost.getMessage());
-      return false;
+      return Lock.LOST;
     }
   }
 

@@ -17,6 +17,7 @@ import org.springframework.stereotype.Component;
 public class StartScheduledUpdate implements JavaDelegate {
 
   static final String SCHEDULE = "schedule";
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StartScheduledUpdate.class);
 
   private final MirrorSteps mirror;
 
@@ -26,6 +27,11 @@ public class StartScheduledUpdate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
+    var running = StartValues.otherMirrorRun(execution);
+    if (running.isPresent()) {
+      LOG.warn("The scheduled update did not start: {}", running.get());
+      return;
+    }
     // Without a baseline there is nothing to repeat; this text leads to the operators' correction task.
     String config = mirror.scheduledConfiguration().orElse(
         "# No configuration for the scheduled update: take a baseline first or set orchestrator.update.configuration-file\n");

@@ -8,6 +8,9 @@ import java.util.List;
 import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,6 +31,11 @@ public class StartValues implements ExecutionListener {
 
   @Override
   public void notify(DelegateExecution execution) {
+    // The requester is whoever is signed in, whatever the start request claims: four-eyes depends on it.
+    String user = Context.getCommandContext().getAuthenticatedUserId();
+    if (user != null) {
+      execution.setVariable(REQUESTED_BY, user);
+    }
     List<String> problems = new ArrayList<>();
     String process = execution.getProcessDefinitionId().split(":")[0];
     if (process.equals("mirror-rollback")) {
@@ -36,6 +44,7 @@ public class StartValues implements ExecutionListener {
         problems.add("enclave: one of " + properties.enclaveNames() + ", not " + describe(enclave));
       }
     } else {
+      otherMirrorRun(execution).ifPresent(problems::add);
       Object config = execution.getVariable(IMAGESET_CONFIG);
       if (!(config instanceof String text) || text.isBlank()) {
         problems.add("imagesetConfig: the ImageSetConfiguration as YAML text is required");
@@ -61,6 +70,27 @@ public class StartValues implements ExecutionListener {
     }
     if (!problems.isEmpty()) {
       throw new ProcessEngineException("Cannot start " + process + ": " + String.join("; ", problems));
+    }
+  }
+
+  /**
+   * Only one baseline or update at a time: both would take the same generation number and run oc-mirror in the
+   * same workspace. The check sees every instance, whoever starts.
+   */
+  static java.util.Optional<String> otherMirrorRun(DelegateExecution execution) {
+    CommandContext context = Context.getCommandContext();
+    boolean checking = context.isAuthorizationCheckEnabled();
+    context.disableAuthorizationCheck();
+    try {
+      List<ProcessInstance> running = execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
+          .processDefinitionKeyIn("mirror-baseline", "mirror-update").list().stream()
+          .filter(instance -> !instance.getId().equals(execution.getProcessInstanceId())).toList();
+      return running.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("lifecycle " + running.get(0).getId()
+          + " is still building or delivering a generation; one baseline or update runs at a time");
+    } finally {
+      if (checking) {
+        context.enableAuthorizationCheck();
+      }
     }
   }
 

@@ -2,7 +2,19 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.process.ProcessVariables.*;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ocmirror.orchestrator.integrity.Sha256;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -12,10 +24,27 @@ import org.springframework.stereotype.Component;
 
 /**
  * Validates on the server what a person submits: Tasklist checks forms only in the browser, and the REST API
- * not at all. Every problem is named at once and nothing is kept when one exists.
+ * not at all. A completion may set only the task's own fields: what the task showed when it was created (the
+ * plan under review, the media handed over) is kept aside then and compared at completion. Every problem is
+ * named at once and nothing is kept when one exists.
  */
 @Component("submittedValues")
 public class SubmittedValues implements TaskListener {
+
+  private static final Map<String, Set<String>> OWN_FIELDS = Map.of(
+      "reviewTransfer", Set.of(APPROVED, REVIEW_COMMENT),
+      "approveRollback", Set.of(APPROVED, REVIEW_COMMENT),
+      "signOffHandover", Set.of(MEDIA_ID, SEAL_NUMBER, COURIER),
+      "confirmReceipt", Set.of(SEAL_INTACT, RECEIVED_MEDIA_ID, RECEIVED_SEAL_NUMBER),
+      "correctConfiguration", Set.of(DECISION, IMAGESET_CONFIG));
+  private static final Set<String> DECISION_FIELDS = Set.of(DECISION);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final JdbcTemplate jdbc;
+
+  public SubmittedValues(DataSource dataSource) {
+    this.jdbc = new JdbcTemplate(dataSource);
+  }
 
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,63}");
   private static final int MAX_COMMENT = 2000;
@@ -23,7 +52,13 @@ public class SubmittedValues implements TaskListener {
 
   @Override
   public void notify(DelegateTask task) {
+    if (EVENTNAME_CREATE.equals(task.getEventName())) {
+      jdbc.update("insert into task_variable_snapshot (task_id, variables) values (?, ?)", task.getId(),
+          write(fingerprints(task)));
+      return;
+    }
     List<String> problems = new ArrayList<>();
+    onlyOwnFields(task, problems);
     switch (task.getTaskDefinitionKey()) {
       case "reviewTransfer" -> {
         Boolean approved = flag(task, APPROVED, "approve or reject", problems);
@@ -63,6 +98,49 @@ public class SubmittedValues implements TaskListener {
     }
     if (!problems.isEmpty()) {
       throw new ProcessEngineException("Not accepted: " + String.join("; ", problems));
+    }
+    jdbc.update("delete from task_variable_snapshot where task_id = ?", task.getId());
+  }
+
+  private void onlyOwnFields(DelegateTask task, List<String> problems) {
+    List<String> stored = jdbc.queryForList("select variables from task_variable_snapshot where task_id = ?", String.class,
+        task.getId());
+    if (stored.isEmpty()) {
+      return;
+    }
+    Map<String, String> before = read(stored.get(0));
+    Map<String, String> now = fingerprints(task);
+    Set<String> own = OWN_FIELDS.getOrDefault(task.getTaskDefinitionKey(), DECISION_FIELDS);
+    Set<String> names = new TreeSet<>(before.keySet());
+    names.addAll(now.keySet());
+    for (String name : names) {
+      if (!own.contains(name) && !Objects.equals(before.get(name), now.get(name))) {
+        problems.add(name + " is not a field of this task and may not be changed by completing it");
+      }
+    }
+  }
+
+  /** Each visible variable's type and a digest of its value: enough to see a change, nothing to leak. */
+  private static Map<String, String> fingerprints(DelegateTask task) {
+    Map<String, String> fingerprints = new TreeMap<>();
+    task.getVariables().forEach((name, value) -> fingerprints.put(name, value == null ? "null"
+        : value.getClass().getName() + ":" + Sha256.hex(String.valueOf(value).getBytes(StandardCharsets.UTF_8))));
+    return fingerprints;
+  }
+
+  private static String write(Map<String, String> fingerprints) {
+    try {
+      return JSON.writeValueAsString(fingerprints);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Map<String, String> read(String json) {
+    try {
+      return JSON.readValue(json, new TypeReference<Map<String, String>>() { });
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Unreadable task snapshot: " + e.getMessage(), e);
     }
   }
 

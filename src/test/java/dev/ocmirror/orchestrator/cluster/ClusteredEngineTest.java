@@ -189,11 +189,7 @@ class ClusteredEngineTest {
     worker.start();
     Files.delete(slow);
     assertThat(people.deliver(baseline, List.of("west"))).containsEntry("west", "1");
-    try (Stream<Path> runs = Files.list(dir.resolve("mirror/runs"))) {
-      Set<String> attempts = runs.filter(Files::isDirectory).map(path -> path.getFileName().toString())
-          .filter(name -> name.startsWith("task-" + taskId[0])).collect(Collectors.toSet());
-      assertThat(attempts).containsExactly("task-" + taskId[0] + "-1");
-    }
+    LifecycleDriver.assertRunsNeverOverlap(dir.resolve("mirror/runs"), taskId[0]);
     assertThat(target.manifestDigest("mirror/demo/alpha", "v1")).isEqualTo(mirror.source().manifestDigest("demo/alpha", "v1"));
   }
 

@@ -145,4 +145,25 @@ public final class LifecycleDriver {
             .variableName("enclave").singleResult().getValue()))
         .findFirst().orElseThrow().getId();
   }
+
+  /**
+   * The runs of one external task never overlap: each attempt's run started once (one greeting in its output),
+   * and a later attempt (a retry, e.g. after another program held the port) exists only once the earlier ended.
+   */
+  public static void assertRunsNeverOverlap(java.nio.file.Path runsDirectory, String taskId) throws java.io.IOException {
+    java.util.List<java.nio.file.Path> attempts;
+    try (java.util.stream.Stream<java.nio.file.Path> runs = java.nio.file.Files.list(runsDirectory)) {
+      attempts = runs.filter(java.nio.file.Files::isDirectory)
+          .filter(path -> path.getFileName().toString().startsWith("task-" + taskId + "-")).sorted().toList();
+    }
+    assertThat(attempts).as("runs of task " + taskId).isNotEmpty();
+    assertThat(attempts.get(0).getFileName().toString()).isEqualTo("task-" + taskId + "-1");
+    for (int i = 0; i < attempts.size(); i++) {
+      assertThat(java.nio.file.Files.readString(attempts.get(i).resolve("output.log")))
+          .as(attempts.get(i) + " started once").containsOnlyOnce("Hello, welcome to oc-mirror");
+      if (i < attempts.size() - 1) {
+        assertThat(attempts.get(i).resolve("exit-status")).as(attempts.get(i) + " ended before the next attempt").exists();
+      }
+    }
+  }
 }

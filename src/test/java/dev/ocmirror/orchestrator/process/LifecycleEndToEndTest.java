@@ -255,13 +255,7 @@ class LifecycleEndToEndTest {
       });
       Files.delete(slow);
       driver.waitForTask("reviewTransfer", "north");
-      try (Stream<Path> runs = Files.list(dir.resolve("mirror/runs"))) {
-        assertThat(runs.filter(Files::isDirectory).map(path -> path.getFileName().toString())
-            .filter(name -> name.startsWith("task-" + taskId[0])))
-            .containsExactly("task-" + taskId[0] + "-1");
-      }
-      assertThat(Files.readString(dir.resolve("mirror/runs/task-" + taskId[0] + "-1/output.log")))
-          .containsOnlyOnce("Hello, welcome to oc-mirror");
+      LifecycleDriver.assertRunsNeverOverlap(dir.resolve("mirror/runs"), taskId[0]);
       runtime.deleteProcessInstance(baseline.getId(), "test over", true, true);
     } finally {
       Files.deleteIfExists(slow);

@@ -171,6 +171,30 @@ class LifecycleProcessTest {
   }
 
   @Test
+  void aCompletionMayChangeOnlyTheTasksOwnFields() {
+    when(delivery.plan(anyString(), anyString(), anyInt(), anyString())).thenReturn(new DeliverySteps.Planned(
+        UUID.randomUUID().toString(), false, List.of(1, 2), 9000, "NOT PROVABLE: cache lost"));
+    start("mirror-update", "op");
+    mirrorRunsSucceed();
+    Task review = approval("reviewTransfer");
+    assertThatThrownBy(() -> complete("cm", review, Map.of("approved", true, "planProvable", true,
+        "carryGenerations", "2")))
+        .hasMessageContaining("planProvable is not a field of this task")
+        .hasMessageContaining("carryGenerations is not a field of this task");
+    assertThatThrownBy(() -> complete("cm", review, Map.of("approved", false, "reviewComment", "no", "approver", "someone")))
+        .hasMessageContaining("approver is not a field of this task");
+    complete("cm", review, Map.of("approved", false, "reviewComment", "cache lost: take a baseline"));
+  }
+
+  @Test
+  void theRequesterIsWhoeverIsSignedInWhateverTheStartClaims() {
+    ProcessInstance update = as("op", () -> runtime.startProcessInstanceByKey("mirror-update",
+        Map.of("imagesetConfig", CONFIG, "requestedBy", "cm")));
+    assertThat(runtime.getVariable(update.getId(), "requestedBy")).isEqualTo("op");
+    assertThatThrownBy(() -> start("mirror-baseline", "op")).hasMessageContaining("one baseline or update runs at a time");
+  }
+
+  @Test
   void handoverAndReceiptValuesAreCheckedOnTheServer() {
     start("mirror-update", "op");
     mirrorRunsSucceed();
