@@ -52,6 +52,11 @@ public class SubmittedValues implements TaskListener {
 
   @Override
   public void notify(DelegateTask task) {
+    if (EVENTNAME_DELETE.equals(task.getEventName())) {
+      // The process was cancelled or moved past the task: its snapshot is no longer needed.
+      jdbc.update("delete from task_variable_snapshot where task_id = ?", task.getId());
+      return;
+    }
     if (EVENTNAME_CREATE.equals(task.getEventName())) {
       jdbc.update("insert into task_variable_snapshot (task_id, variables) values (?, ?)", task.getId(),
           write(fingerprints(task)));

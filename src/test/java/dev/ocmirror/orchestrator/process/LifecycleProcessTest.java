@@ -93,11 +93,17 @@ class LifecycleProcessTest {
     when(rollback.plan("north")).thenReturn(new RollbackSteps.RollbackPlan(LINEAGE, 3, 2, "Roll north back to 2"));
   }
 
+  @Autowired
+  javax.sql.DataSource dataSource;
+
   @AfterEach
   void cleanUp() {
     identity.clearAuthentication();
     runtime.createProcessInstanceQuery().rootProcessInstances().list()
-        .forEach(instance -> runtime.deleteProcessInstance(instance.getId(), "test over", true, true));
+        .forEach(instance -> runtime.deleteProcessInstance(instance.getId(), "test over", false, true));
+    // Completed, and deleted with their processes: no task leaves its snapshot behind.
+    assertThat(new org.springframework.jdbc.core.JdbcTemplate(dataSource)
+        .queryForObject("select count(*) from task_variable_snapshot", Integer.class)).isZero();
   }
 
   // --- the paths of mirror-update and enclave-delivery ---
