@@ -2,15 +2,12 @@ package dev.ocmirror.orchestrator.demo;
 
 import dev.ocmirror.orchestrator.simulator.RegistryClient;
 import dev.ocmirror.orchestrator.simulator.SimulatorInstallation;
+import dev.ocmirror.orchestrator.transfer.ManifestSignature;
 import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import org.slf4j.Logger;
@@ -37,7 +34,7 @@ public class DemoEnvironment {
 
   public DemoEnvironment(@Value("${orchestrator.demo.directory}") Path directory,
       @Value("${orchestrator.demo.source-port}") int sourcePort, @Value("${orchestrator.demo.target-port}") int targetPort)
-      throws IOException, GeneralSecurityException {
+      throws IOException {
     Files.createDirectories(directory);
     source = DemoRegistry.start(directory.resolve("registries/source"), sourcePort);
     target = DemoRegistry.start(directory.resolve("registries/target"), targetPort);
@@ -81,19 +78,11 @@ public class DemoEnvironment {
     return yaml.toString();
   }
 
-  private static void keys(Path directory) throws IOException, GeneralSecurityException {
+  private static void keys(Path directory) {
     Path privateKey = directory.resolve("transfer-signing.pem");
-    if (Files.exists(privateKey)) {
-      return;
+    if (!Files.exists(privateKey)) {
+      ManifestSignature.writeNewKeyPair(privateKey, directory.resolve("transfer-signing.pub.pem"));
     }
-    KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    Files.writeString(directory.resolve("transfer-signing.pub.pem"), pem("PUBLIC KEY", pair.getPublic().getEncoded()));
-    Files.writeString(privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-    Files.setPosixFilePermissions(privateKey, PosixFilePermissions.fromString("rw-------"));
-  }
-
-  private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----\n";
   }
 
   private static byte[] layer(int seed, int size) {

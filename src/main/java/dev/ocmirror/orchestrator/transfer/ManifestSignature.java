@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -62,6 +65,26 @@ public final class ManifestSignature {
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(pem + " is not an Ed25519 public key in PEM: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Writes a new Ed25519 pair as PEM files (the private one readable by its owner only): the transfer signing keys
+   * of the demo and of tests; real sites make theirs with openssl (docs/operations.md).
+   */
+  public static void writeNewKeyPair(Path privateKey, Path publicKey) {
+    try {
+      KeyPair pair = KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+      Files.writeString(publicKey, encodePem("PUBLIC KEY", pair.getPublic().getEncoded()));
+      Files.writeString(privateKey, encodePem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+      Files.setPosixFilePermissions(privateKey, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("Cannot write a signing key pair to " + privateKey + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A key in PEM, e.g. {@code encodePem("PUBLIC KEY", key.getEncoded())}. */
+  public static String encodePem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----\n";
   }
 
   private static byte[] decodePem(Path pem, String type) {

@@ -6,16 +6,14 @@ import dev.ocmirror.orchestrator.process.LifecycleDriver;
 import dev.ocmirror.orchestrator.process.OcMirrorWorker;
 import dev.ocmirror.orchestrator.simulator.MirrorFixture;
 import dev.ocmirror.orchestrator.support.ServiceTest;
+import dev.ocmirror.orchestrator.support.StandIns;
+import dev.ocmirror.orchestrator.transfer.ManifestSignature;
 import dev.ocmirror.orchestrator.support.TestPostgres;
 import dev.ocmirror.orchestrator.support.TestRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,16 +56,9 @@ class ClusteredEngineTest {
     dir = Files.createTempDirectory("cluster");
     mirror = MirrorFixture.start(dir.resolve("source"));
     target = TestRegistry.start(dir.resolve("target"));
-    Path bin = Files.createDirectories(dir.resolve("bin"));
-    Path slowable = bin.resolve("oc-mirror");
-    Files.writeString(slowable, "#!/bin/sh\nif [ -f \"$(dirname \"$0\")/slow\" ]; then export OC_MIRROR_SIMULATOR_DELAY_PER_IMAGE_MS="
-        + "$(cat \"$(dirname \"$0\")/slow\"); fi\nexec " + mirror.ocMirror() + " \"$@\"\n");
-    Path oc = bin.resolve("oc");
-    Files.writeString(oc, "#!/bin/sh\necho \"$*\" >> \"$(dirname \"$0\")/oc-apply.log\"\n");
-    for (Path script : List.of(slowable, oc)) {
-      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-    }
-    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    Path slowable = StandIns.slowableOcMirror(dir.resolve("bin"), mirror.ocMirror());
+    Path oc = StandIns.oc(dir.resolve("bin"));
+    ManifestSignature.writeNewKeyPair(dir.resolve("signing.pem"), dir.resolve("signing.pub.pem"));
     SHARED.put("spring.datasource.url", TestPostgres.url(DATABASE));
     SHARED.put("spring.datasource.username", TestPostgres.user());
     SHARED.put("spring.datasource.password", TestPostgres.password());
@@ -85,8 +76,8 @@ class ClusteredEngineTest {
     SHARED.put("orchestrator.mirror.archive-store", dir.resolve("mirror/store").toString());
     SHARED.put("orchestrator.mirror.keep-for-rollback", "2");
     SHARED.put("orchestrator.media.staging-directory", dir.resolve("media").toString());
-    SHARED.put("orchestrator.signing.private-key", pem(dir.resolve("signing.pem"), "PRIVATE KEY", keys.getPrivate().getEncoded()));
-    SHARED.put("orchestrator.signing.public-key", pem(dir.resolve("signing.pub.pem"), "PUBLIC KEY", keys.getPublic().getEncoded()));
+    SHARED.put("orchestrator.signing.private-key", dir.resolve("signing.pem").toString());
+    SHARED.put("orchestrator.signing.public-key", dir.resolve("signing.pub.pem").toString());
     SHARED.put("orchestrator.enclaves[0].name", "west");
     SHARED.put("orchestrator.enclaves[0].import-host.local", "true");
     SHARED.put("orchestrator.enclaves[0].oc-mirror", mirror.ocMirror());
@@ -102,11 +93,6 @@ class ClusteredEngineTest {
     SHARED.forEach((key, value) -> registry.add(key, () -> value));
     registry.add("camunda.bpm.generic-properties.properties.hostname", () -> "node-a");
     registry.add("orchestrator.worker.worker-id", () -> "node-a");
-  }
-
-  private static String pem(Path file, String type, byte[] der) throws IOException {
-    return Files.writeString(file, "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der)
-        + "\n-----END " + type + "-----\n").toString();
   }
 
   /** The second node: the same service in its own JVM, on the same database and hosts. */

@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import dev.ocmirror.orchestrator.simulator.MirrorFixture;
 import dev.ocmirror.orchestrator.support.ServiceTest;
+import dev.ocmirror.orchestrator.support.StandIns;
+import dev.ocmirror.orchestrator.transfer.ManifestSignature;
 import dev.ocmirror.orchestrator.support.TestPostgres;
 import dev.ocmirror.orchestrator.support.TestRegistry;
 import dev.ocmirror.orchestrator.support.TestSshd;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,14 +63,10 @@ class LifecycleEndToEndTest {
     north = TestRegistry.start(dir.resolve("north-registry"));
     south = TestRegistry.start(dir.resolve("south-registry"));
     mirror = MirrorFixture.start(dir.resolve("source"));
-    Path oc = dir.resolve("bin/oc");
-    Files.createDirectories(oc.getParent());
-    Files.writeString(oc, "#!/bin/sh\n# Stand-in for oc: records each apply, since no cluster exists in the test.\n"
-        + "echo \"$*\" >> \"$(dirname \"$0\")/oc-apply.log\"\n");
-    Files.setPosixFilePermissions(oc, PosixFilePermissions.fromString("rwxr-xr-x"));
-    KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    Path privateKey = pem(dir.resolve("signing.pem"), "PRIVATE KEY", keys.getPrivate().getEncoded());
-    Path publicKey = pem(dir.resolve("signing.pub.pem"), "PUBLIC KEY", keys.getPublic().getEncoded());
+    Path oc = StandIns.oc(dir.resolve("bin"));
+    Path privateKey = dir.resolve("signing.pem");
+    Path publicKey = dir.resolve("signing.pub.pem");
+    ManifestSignature.writeNewKeyPair(privateKey, publicKey);
 
     registry.add("spring.datasource.url", () -> TestPostgres.url(DATABASE));
     registry.add("spring.datasource.username", TestPostgres::user);
@@ -82,11 +75,7 @@ class LifecycleEndToEndTest {
     registry.add("orchestrator.worker.poll-interval", () -> "PT0.2S");
     Map<String, String> properties = new HashMap<>();
     ssh(properties, "orchestrator.mirror.host");
-    Path slowable = dir.resolve("bin/oc-mirror");
-    Files.writeString(slowable, "#!/bin/sh\n# The simulator, slowed down per image while bin/slow exists (to stop a worker mid-run).\n"
-        + "if [ -f \"$(dirname \"$0\")/slow\" ]; then export OC_MIRROR_SIMULATOR_DELAY_PER_IMAGE_MS=$(cat \"$(dirname \"$0\")/slow\"); fi\n"
-        + "exec " + mirror.ocMirror() + " \"$@\"\n");
-    Files.setPosixFilePermissions(slowable, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path slowable = StandIns.slowableOcMirror(dir.resolve("bin"), mirror.ocMirror());
     properties.put("orchestrator.mirror.oc-mirror", slowable.toString());
     properties.put("orchestrator.mirror.workspace-root", dir.resolve("mirror/workspaces").toString());
     properties.put("orchestrator.mirror.cache-directory", dir.resolve("mirror/cache").toString());
@@ -123,11 +112,6 @@ class LifecycleEndToEndTest {
     properties.put(prefix + ".user", sshd.target().user());
     properties.put(prefix + ".private-key", sshd.target().privateKey().toString());
     properties.put(prefix + ".known-hosts", sshd.target().knownHosts().toString());
-  }
-
-  private static Path pem(Path file, String type, byte[] der) throws IOException {
-    return Files.writeString(file, "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der)
-        + "\n-----END " + type + "-----\n");
   }
 
   @AfterAll

@@ -14,7 +14,6 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -50,8 +49,7 @@ class MediaTransferTest {
   }
 
   private static Path pem(Path file, String type, byte[] der) throws Exception {
-    return Files.writeString(file, "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der)
-        + "\n-----END " + type + "-----\n");
+    return Files.writeString(file, ManifestSignature.encodePem(type, der));
   }
 
   private void stageAndSign() {
