@@ -7,6 +7,6 @@ import org.springframework.stereotype.Component;
 public class ClusterProbe {
 
   public void visit() throws InterruptedException {
-    Thread.sleep(300);
+    Thread.sleep(500);
   }
 }

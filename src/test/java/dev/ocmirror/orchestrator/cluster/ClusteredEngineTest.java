@@ -66,6 +66,9 @@ class ClusteredEngineTest {
     // An idle job executor backs off up to a minute; short waits let both nodes see the probe's jobs.
     SHARED.put("camunda.bpm.job-execution.wait-time-in-millis", "200");
     SHARED.put("camunda.bpm.job-execution.max-wait", "1000");
+    // Three job threads a node (Spring would grow to ten): one node alone cannot take every job before the other looks.
+    SHARED.put("camunda.bpm.job-execution.core-pool-size", "3");
+    SHARED.put("camunda.bpm.job-execution.max-pool-size", "3");
     SHARED.put("orchestrator.worker.lock-duration", "PT3S");
     SHARED.put("orchestrator.worker.poll-interval", "PT0.2S");
     SHARED.put("orchestrator.mirror.host.local", "true");
