@@ -29,6 +29,8 @@ class PostgresBootTest {
     registry.add("spring.datasource.url", () -> TestPostgres.url(DATABASE));
     registry.add("spring.datasource.username", TestPostgres::user);
     registry.add("spring.datasource.password", TestPostgres::password);
+    // What ORCHESTRATOR_HISTORY_TTL sets: every model must take it, none may keep a time of its own.
+    registry.add("camunda.bpm.generic-properties.properties.history-time-to-live", () -> "P2555D");
   }
 
   @LocalServerPort
@@ -39,6 +41,8 @@ class PostgresBootTest {
   @Test
   void createsTheSchemaDeploysAndPersistsAStartedProcess() throws SQLException {
     assertThat(ProjectModels.deployedResourceNames(repository)).containsAll(ProjectModels.filesInProject());
+    assertThat(ProjectModels.processDefinitions(repository)).isNotEmpty()
+        .allSatisfy(definition -> assertThat(definition.getHistoryTimeToLive()).as(definition.getKey()).isEqualTo(2555));
     Fixtures.deployAccessProbe(repository);
 
     HttpApi.Response started = HttpApi.anonymous(port).as("op", "op-secret")

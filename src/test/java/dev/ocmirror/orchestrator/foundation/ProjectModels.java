@@ -35,6 +35,14 @@ final class ProjectModels {
     return names;
   }
 
+  /** Every deployed definition of a model from bpmn/, each version. */
+  static java.util.List<org.camunda.bpm.engine.repository.ProcessDefinition> processDefinitions(RepositoryService repository) {
+    Set<String> models = filesInProject();
+    return repository.createProcessDefinitionQuery().list().stream()
+        .filter(definition -> models.contains(Path.of(definition.getResourceName()).getFileName().toString()))
+        .toList();
+  }
+
   static Set<String> deployedResourceNames(RepositoryService repository) {
     Set<String> names = new TreeSet<>();
     for (Deployment deployment : repository.createDeploymentQuery().list()) {
