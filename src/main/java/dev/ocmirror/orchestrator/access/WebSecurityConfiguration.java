@@ -2,7 +2,10 @@ package dev.ocmirror.orchestrator.access;
 
 import static org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher.withDefaults;
 
+import java.time.Clock;
+import java.time.Duration;
 import org.camunda.bpm.engine.IdentityService;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpMethod;
@@ -56,6 +59,18 @@ public class WebSecurityConfiguration {
         // The webapps carry their own CSRF filter; a second one would refuse their login.
         .csrf(csrf -> csrf.disable());
     return http.build();
+  }
+
+  /** Before Spring Security's chain (order -100), so that a blocked client is answered before its password is checked. */
+  @Bean
+  FilterRegistrationBean<LoginThrottle> loginThrottle(
+      @Value("${orchestrator.access.login-throttle.max-failures:10}") int maxFailures,
+      @Value("${orchestrator.access.login-throttle.window:PT5M}") Duration window) {
+    FilterRegistrationBean<LoginThrottle> registration =
+        new FilterRegistrationBean<>(new LoginThrottle(maxFailures, window, Clock.systemUTC()));
+    registration.addUrlPatterns("/*");
+    registration.setOrder(-110);
+    return registration;
   }
 
   @Bean

@@ -19,8 +19,13 @@ public class AuditConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(AuditConfiguration.class);
 
   @Bean
-  AuditTrail auditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger) {
-    return new AuditTrail(history, tasks, ledger);
+  AuditTrail auditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger, RefusedActs refusedActs) {
+    return new AuditTrail(history, tasks, ledger, refusedActs);
+  }
+
+  @Bean
+  RefusedActs refusedActs(DataSource dataSource) {
+    return new RefusedActs(dataSource);
   }
 
   @Bean

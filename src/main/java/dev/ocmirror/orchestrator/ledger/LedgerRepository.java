@@ -213,15 +213,16 @@ public final class LedgerRepository {
 
   /** A transfer as planned and approved, and what became of it. */
   public record Transfer(String id, String enclave, String lineageId, int target, List<Integer> generations, long bytes,
-      String manifestSha256, String state, Instant createdAt, String createdBy) {
+      String manifestSha256, String state, Instant createdAt, String createdBy, String lifecycleId) {
   }
 
   public void recordTransfer(Transfer transfer) {
     ensureEnclave(transfer.enclave(), transfer.createdAt());
     jdbc.update("insert into ledger_transfer (id, enclave, lineage_id, target_generation, generations, bytes, manifest_sha256,"
-        + " state, created_at, created_by) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", transfer.id(), transfer.enclave(),
-        transfer.lineageId(), transfer.target(), joined(transfer.generations()), transfer.bytes(), transfer.manifestSha256(),
-        transfer.state(), Timestamp.from(transfer.createdAt()), transfer.createdBy());
+        + " state, created_at, created_by, lifecycle_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", transfer.id(),
+        transfer.enclave(), transfer.lineageId(), transfer.target(), joined(transfer.generations()), transfer.bytes(),
+        transfer.manifestSha256(), transfer.state(), Timestamp.from(transfer.createdAt()), transfer.createdBy(),
+        transfer.lifecycleId());
   }
 
   /** Moves a transfer on (e.g. STAGED, RECEIVED, IMPORTED); refuses an unknown transfer. */
@@ -233,11 +234,23 @@ public final class LedgerRepository {
     }
   }
 
+  private static final String TRANSFER_COLUMNS = "id, enclave, lineage_id, target_generation, generations, bytes,"
+      + " manifest_sha256, state, created_at, created_by, lifecycle_id";
+
   public Optional<Transfer> transfer(String id) {
-    return jdbc.query("select id, enclave, lineage_id, target_generation, generations, bytes, manifest_sha256, state, created_at,"
-        + " created_by from ledger_transfer where id = ?", (rs, row) -> new Transfer(rs.getString(1), rs.getString(2),
-            rs.getString(3), rs.getInt(4), split(rs.getString(5)), rs.getLong(6), rs.getString(7), rs.getString(8),
-            rs.getTimestamp(9).toInstant(), rs.getString(10)), id).stream().findFirst();
+    return jdbc.query("select " + TRANSFER_COLUMNS + " from ledger_transfer where id = ?", LedgerRepository::transferRow, id)
+        .stream().findFirst();
+  }
+
+  /** The transfers planned for one lifecycle, one per enclave it delivers to. */
+  public List<Transfer> transfersOf(String lifecycleId) {
+    return jdbc.query("select " + TRANSFER_COLUMNS + " from ledger_transfer where lifecycle_id = ? order by enclave",
+        LedgerRepository::transferRow, lifecycleId);
+  }
+
+  private static Transfer transferRow(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+    return new Transfer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), split(rs.getString(5)),
+        rs.getLong(6), rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant(), rs.getString(10), rs.getString(11));
   }
 
   private static String joined(List<Integer> generations) {
@@ -268,6 +281,12 @@ public final class LedgerRepository {
   public Set<Integer> importedGenerations(String enclave, String lineageId) {
     return new HashSet<>(jdbc.queryForList("select generation_number from ledger_enclave_generation where enclave = ?"
         + " and lineage_id = ?", Integer.class, enclave, lineageId));
+  }
+
+  /** The generations of a lineage imported into an enclave's cache at or after a moment. */
+  public Set<Integer> importedSince(String enclave, String lineageId, Instant since) {
+    return new HashSet<>(jdbc.queryForList("select generation_number from ledger_enclave_generation where enclave = ?"
+        + " and lineage_id = ? and imported_at >= ?", Integer.class, enclave, lineageId, Timestamp.from(since)));
   }
 
   /** The lineage whose generation was recorded last: the one monthly updates continue. */

@@ -1,5 +1,7 @@
 package dev.ocmirror.orchestrator.lifecycle;
 
+import dev.ocmirror.orchestrator.control.ControlRecords;
+import dev.ocmirror.orchestrator.control.Controls;
 import dev.ocmirror.orchestrator.ledger.CacheInventory;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import dev.ocmirror.orchestrator.ledger.TransferPlan;
@@ -44,11 +46,13 @@ public final class DeliverySteps {
 
   private final LifecycleProperties properties;
   private final LedgerRepository ledger;
+  private final Controls controls;
   private final TransferPlanner planner = new TransferPlanner();
 
-  public DeliverySteps(LifecycleProperties properties, LedgerRepository ledger) {
+  public DeliverySteps(LifecycleProperties properties, LedgerRepository ledger, Controls controls) {
     this.properties = properties;
     this.ledger = ledger;
+    this.controls = controls;
   }
 
   /**
@@ -57,7 +61,12 @@ public final class DeliverySteps {
   public record Planned(String transferId, boolean provable, List<Integer> generations, long bytes, String summary) {
   }
 
-  public Planned plan(String enclaveName, String lineage, int generation, String requestedBy) {
+  /**
+   * @param lifecycleId the lifecycle the transfer belongs to; its approval is checked against that lifecycle's
+   *     recorded requester
+   */
+  public Planned plan(String enclaveName, String lineage, int generation, String lifecycleId) {
+    String requestedBy = controls.requestOf(lifecycleId).requestedBy();
     LifecycleProperties.Enclave enclave = properties.enclave(enclaveName);
     Set<String> cacheBlobs;
     try (Host host = Hosts.open(enclave.importHost())) {
@@ -88,7 +97,7 @@ public final class DeliverySteps {
         + bytes(alternative.bytes())));
     String transferId = UUID.randomUUID().toString();
     ledger.recordTransfer(new LedgerRepository.Transfer(transferId, enclaveName, lineage, generation, plan.generations(),
-        plan.bytes(), null, "PLANNED", Instant.now(), requestedBy));
+        plan.bytes(), null, "PLANNED", Instant.now(), requestedBy, lifecycleId));
     return new Planned(transferId, plan.verdict() == TransferPlan.Verdict.PROVEN_COMPLETE, plan.generations(), plan.bytes(),
         String.join("\n", lines));
   }
@@ -103,9 +112,14 @@ public final class DeliverySteps {
   public record Staged(String mediaDirectory, String manifestSha256, int files, long bytes) {
   }
 
-  /** Copies the planned generations' archives onto the media with a signed manifest; resumes where it stopped. */
-  public Staged stage(String transferId, String requestedBy) {
+  /**
+   * Copies the planned generations' archives onto the media with a signed manifest; resumes where it stopped.
+   * Refuses, before touching anything, a transfer without an approval of exactly its plan by someone other than
+   * its requester.
+   */
+  public Staged stage(String transferId) {
     LedgerRepository.Transfer transfer = transfer(transferId);
+    controls.requireApprovalToStage(transfer);
     Path media = properties.media().stagingDirectory().resolve(transferId);
     List<MediaStager.Source> sources = new ArrayList<>();
     String configDigest = null;
@@ -126,10 +140,12 @@ public final class DeliverySteps {
       }
       List<TransferManifest.ManifestFile> files = new MediaStager().stage(sources, media);
       TransferManifest manifest = new TransferManifest(TransferManifest.SCHEMA_VERSION, transfer.lineageId(),
-          transfer.generations(), transfer.enclave(), configDigest, version, Instant.now(), requestedBy, files);
+          transfer.generations(), transfer.enclave(), configDigest, version, Instant.now(), transfer.createdBy(), files);
       MediaStager.writeSigned(manifest, media, ManifestSignature.readPrivateKey(properties.signing().privateKey()));
       String manifestSha256 = Sha256.hex(manifest.toJson());
       ledger.updateTransfer(transferId, "STAGED", manifestSha256);
+      controls.records().recordCustody(new ControlRecords.CustodyEvent(transferId, ControlRecords.CustodyKind.STAGED, null,
+          Instant.now(), manifestSha256, files.size() + " file(s) in " + media));
       return new Staged(media.toString(), manifestSha256, files.size(),
           files.stream().mapToLong(TransferManifest.ManifestFile::size).sum());
     }
@@ -181,10 +197,14 @@ public final class DeliverySteps {
     report.problems().forEach(problem -> problems.add(problem.toString()));
     if (!problems.isEmpty()) {
       ledger.updateTransfer(transferId, "REJECTED_AT_RECEIPT", null);
+      controls.records().recordCustody(new ControlRecords.CustodyEvent(transferId,
+          ControlRecords.CustodyKind.VERIFICATION_FAILED, null, Instant.now(), manifestSha256, problems.size() + " problem(s)"));
       throw new DecisionNeeded(DecisionNeeded.Reason.MEDIA_REJECTED, "The media of transfer " + transferId + " failed "
           + "verification with " + problems.size() + " problem(s); nothing was imported", String.join("\n", problems));
     }
     ledger.updateTransfer(transferId, "RECEIVED", null);
+    controls.records().recordCustody(new ControlRecords.CustodyEvent(transferId, ControlRecords.CustodyKind.VERIFIED, null,
+        Instant.now(), manifestSha256, report.filesVerified() + " file(s), " + report.bytesVerified() + " bytes on " + media));
     return new Received(report.filesVerified(), report.bytesVerified());
   }
 
@@ -223,6 +243,12 @@ public final class DeliverySteps {
       LifecycleProperties.Enclave enclave = properties.enclave(ProcessValues.text(variables, "enclave"));
       String lineage = ProcessValues.text(variables, "lineage");
       int generation = ProcessValues.number(variables, "importGeneration");
+      if (variables.get("transferId") instanceof String transferId) {
+        controls.requireVerifiedReceiptToImport(transfer(transferId), enclave.senderMayConfirmReceipt());
+      } else {
+        controls.requireApprovalToRollBack(ProcessValues.text(variables, OcMirrorStep.PROCESS_INSTANCE), enclave.name(),
+            lineage, generation);
+      }
       String directory = importDirectory(enclave, lineage, generation);
       Host host = client.host();
       if (variables.get("transferId") instanceof String transferId) {
@@ -284,6 +310,9 @@ public final class DeliverySteps {
   public List<String> applyClusterResources(String enclaveName, String lineage, int generation, String processInstanceId,
       boolean rollback) {
     LifecycleProperties.Enclave enclave = properties.enclave(enclaveName);
+    if (rollback) {
+      controls.requireApprovalToRollBack(processInstanceId, enclaveName, lineage, generation);
+    }
     List<String> applied = new ArrayList<>();
     try (Host host = Hosts.open(enclave.importHost())) {
       String directory = importDirectory(enclave, lineage, generation) + "/working-dir/cluster-resources";
@@ -319,6 +348,7 @@ public final class DeliverySteps {
 
   /** The transfer is done; the enclave's ledger state now includes every carried generation. */
   public void close(String transferId) {
+    controls.requireImportedToClose(transfer(transferId));
     ledger.updateTransfer(transferId, "IMPORTED", null);
   }
 

@@ -137,11 +137,21 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
    * @param mediaMount where the import host sees the media's root once it is mounted there
    * @param importWorkspace one directory per imported generation; keeps the cluster resources for rollback
    */
+  /**
+   * @param receiptBySender whether the operator who handed the media over may also confirm their receipt:
+   *     {@code refuse} (the default) or {@code allow}, for a site where one person does both
+   */
   public record Enclave(String name, HostAccess importHost, String ocMirror, String oc, String cacheDirectory,
-      String importWorkspace, String runsDirectory, String mediaMount, Registry registry, List<Cluster> clusters) {
+      String importWorkspace, String runsDirectory, String mediaMount, Registry registry, List<Cluster> clusters,
+      ReceiptBySender receiptBySender) {
 
     public Enclave {
       clusters = clusters == null ? List.of() : List.copyOf(clusters);
+      receiptBySender = receiptBySender == null ? ReceiptBySender.REFUSE : receiptBySender;
+    }
+
+    public boolean senderMayConfirmReceipt() {
+      return receiptBySender == ReceiptBySender.ALLOW;
     }
 
     public OcMirrorSettings settings() {
@@ -150,6 +160,8 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
               ? List.of("--dest-tls-verify=false") : List.of());
     }
   }
+
+  public enum ReceiptBySender { REFUSE, ALLOW }
 
   /**
    * The enclave's target registry, checked over the registry API after every import.

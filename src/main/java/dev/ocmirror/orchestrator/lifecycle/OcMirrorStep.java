@@ -12,6 +12,12 @@ import java.util.Map;
  */
 public interface OcMirrorStep {
 
+  /**
+   * Besides the process variables, the worker passes the id of the process instance the run is for under this
+   * name: a step may check a record of that instance (a rollback's approval) before it starts.
+   */
+  String PROCESS_INSTANCE = "processInstanceId";
+
   /** The external task topic the process models use for this step. */
   String topic();
 

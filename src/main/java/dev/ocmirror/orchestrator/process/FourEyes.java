@@ -1,87 +1,105 @@
 package dev.ocmirror.orchestrator.process;
 
+import static dev.ocmirror.orchestrator.process.ProcessVariables.APPROVED;
 import static dev.ocmirror.orchestrator.process.ProcessVariables.APPROVER;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.REQUESTED_BY;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.ENCLAVE;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.GENERATION;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.LINEAGE;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.REVIEW_COMMENT;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.TRANSFER_ID;
 
+import dev.ocmirror.orchestrator.access.AccessGroups;
+import dev.ocmirror.orchestrator.access.Refusal;
+import dev.ocmirror.orchestrator.control.ControlRecords;
+import dev.ocmirror.orchestrator.control.Controls;
+import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import java.time.Instant;
+import java.util.List;
 import org.camunda.bpm.engine.AuthorizationService;
-import org.camunda.bpm.engine.ProcessEngineException;
-import org.camunda.bpm.engine.authorization.Authorization;
-import org.camunda.bpm.engine.authorization.Permissions;
-import org.camunda.bpm.engine.authorization.Resources;
-import org.camunda.bpm.engine.authorization.TaskPermissions;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
-import org.camunda.bpm.engine.impl.context.Context;
-import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.engine.impl.identity.Authentication;
 import org.springframework.stereotype.Component;
 
 /**
- * Whoever requested a transfer or rollback can neither claim nor complete its approval. On create, a revoke
- * authorization hides the task from the requester, so Tasklist does not even offer it; on assignment and
- * complete, this listener refuses, whatever the authorizations say. The approver is recorded on completion.
+ * Whoever requested a transfer or rollback can neither claim nor complete its approval. The requester is the one
+ * the service recorded when the lifecycle started (never a process variable, which others may write). On create,
+ * a revoke authorization hides the task from them, so Tasklist does not even offer it; on assignment and
+ * complete, this listener refuses, whatever the authorizations say. A completion is recorded as an approval row:
+ * who decided, when, and for which plan, which is what staging and the rollback check before they act.
  */
 @Component("fourEyes")
 public class FourEyes implements TaskListener {
 
-  private final AuthorizationService authorizations;
+  static final String REVIEW_TRANSFER = "reviewTransfer";
 
-  public FourEyes(AuthorizationService authorizations) {
+  private final AuthorizationService authorizations;
+  private final Controls controls;
+  private final LedgerRepository ledger;
+
+  public FourEyes(AuthorizationService authorizations, Controls controls, LedgerRepository ledger) {
     this.authorizations = authorizations;
+    this.controls = controls;
+    this.ledger = ledger;
   }
 
   @Override
   public void notify(DelegateTask task) {
-    String requester = (String) task.getVariable(REQUESTED_BY);
+    String requester = controls.requestOf(Lifecycles.rootOf(task)).requestedBy();
     switch (task.getEventName()) {
-      case EVENTNAME_CREATE -> hideFrom(requester, task);
+      case EVENTNAME_CREATE -> TaskVisibility.hideFrom(authorizations, requester, task);
       case EVENTNAME_ASSIGNMENT -> {
         if (requester != null && requester.equals(task.getAssignee())) {
-          throw new ProcessEngineException("Four-eyes rule: " + requester + " requested this and cannot approve it; "
-              + "another member of change-managers must");
+          throw refusal(task, ownRequest(task));
         }
       }
-      case EVENTNAME_COMPLETE -> {
-        String user = currentUser(task);
-        if (user == null) {
-          throw new ProcessEngineException("An approval must be completed by a signed-in user");
-        }
-        if (user.equals(requester)) {
-          throw new ProcessEngineException("Four-eyes rule: " + requester + " requested this and cannot approve it; "
-              + "another member of change-managers must");
-        }
-        task.setVariable(APPROVER, user);
-      }
+      case EVENTNAME_COMPLETE -> decide(task, requester);
       default -> {
       }
     }
   }
 
-  private void hideFrom(String requester, DelegateTask task) {
-    if (requester == null) {
-      return;
+  private void decide(DelegateTask task, String requester) {
+    Authentication person = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
+    if (person == null || person.getUserId() == null) {
+      throw refusal(task, "An approval must be completed by a signed-in change manager.");
     }
-    // The step that creates the task runs as whoever completed the one before; granting is the service's act.
-    CommandContext context = Context.getCommandContext();
-    boolean checking = context.isAuthorizationCheckEnabled();
-    context.disableAuthorizationCheck();
-    try {
-      Authorization revoke = authorizations.createNewAuthorization(Authorization.AUTH_TYPE_REVOKE);
-      revoke.setUserId(requester);
-      revoke.setResource(Resources.TASK);
-      revoke.setResourceId(task.getId());
-      revoke.removePermission(Permissions.READ);
-      revoke.removePermission(TaskPermissions.TASK_WORK);
-      revoke.removePermission(Permissions.UPDATE);
-      authorizations.saveAuthorization(revoke);
-    } finally {
-      if (checking) {
-        context.enableAuthorizationCheck();
-      }
+    if (person.getUserId().equals(requester)) {
+      throw refusal(task, ownRequest(task));
     }
+    List<String> groups = person.getGroupIds() == null ? List.of() : person.getGroupIds();
+    if (!groups.contains(AccessGroups.CHANGE_MANAGERS)) {
+      throw refusal(task, "Only a member of change-managers may decide on this approval.");
+    }
+    String subject;
+    String digest;
+    if (REVIEW_TRANSFER.equals(task.getTaskDefinitionKey())) {
+      subject = (String) task.getVariable(TRANSFER_ID);
+      LedgerRepository.Transfer transfer = ledger.transfer(subject == null ? "" : subject)
+          .filter(planned -> Lifecycles.rootOf(task).equals(planned.lifecycleId()))
+          .orElseThrow(() -> refusal(task, "This review names no transfer planned for its lifecycle, so it cannot be decided."));
+      digest = Controls.planDigest(transfer);
+    } else {
+      subject = task.getProcessInstanceId();
+      digest = Controls.rollbackDigest(subject, (String) task.getVariable(ENCLAVE), (String) task.getVariable(LINEAGE),
+          (Integer) task.getVariable(GENERATION));
+    }
+    boolean approved = Boolean.TRUE.equals(task.getVariable(APPROVED));
+    controls.records().recordApproval(new ControlRecords.Approval(subject, digest, approved, person.getUserId(),
+        Instant.now(), (String) task.getVariable(REVIEW_COMMENT), task.getId()));
+    if (REVIEW_TRANSFER.equals(task.getTaskDefinitionKey()) && !approved) {
+      ledger.updateTransfer(subject, "REJECTED", null);
+    }
+    task.setVariable(APPROVER, person.getUserId());
   }
 
-  static String currentUser(DelegateTask task) {
-    var authentication = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
-    return authentication == null ? null : authentication.getUserId();
+  private static String ownRequest(DelegateTask task) {
+    String what = REVIEW_TRANSFER.equals(task.getTaskDefinitionKey()) ? "transfer" : "rollback";
+    return "You requested this " + what + ", so another change manager must approve it.";
+  }
+
+  static Refusal refusal(DelegateTask task, String sentence) {
+    return new Refusal(Refusal.Kind.NOT_ALLOWED, sentence, task.getProcessInstanceId(), task.getId(),
+        task.getTaskDefinitionKey());
   }
 }

@@ -1,5 +1,7 @@
 package dev.ocmirror.orchestrator.process;
 
+import dev.ocmirror.orchestrator.control.ControlRecords;
+import dev.ocmirror.orchestrator.control.Controls;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
@@ -30,8 +32,18 @@ public class LifecycleConfiguration {
   }
 
   @Bean
-  DeliverySteps deliverySteps(LifecycleProperties properties, LedgerRepository ledger) {
-    return new DeliverySteps(properties, ledger);
+  ControlRecords controlRecords(DataSource dataSource) {
+    return new ControlRecords(dataSource);
+  }
+
+  @Bean
+  Controls controls(ControlRecords records, LedgerRepository ledger) {
+    return new Controls(records, ledger);
+  }
+
+  @Bean
+  DeliverySteps deliverySteps(LifecycleProperties properties, LedgerRepository ledger, Controls controls) {
+    return new DeliverySteps(properties, ledger, controls);
   }
 
   @Bean

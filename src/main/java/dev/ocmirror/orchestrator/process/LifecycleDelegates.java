@@ -29,7 +29,8 @@ import org.springframework.context.annotation.Configuration;
 public class LifecycleDelegates {
 
   private static final Logger LOG = LoggerFactory.getLogger(LifecycleDelegates.class);
-  private static final int MAX_DETAILS = 32 * 1024;
+  /** Details beyond this keep their end, where oc-mirror writes its verdict; far above a real failure's. */
+  static final int MAX_DETAILS = 4 * 1024 * 1024;
 
   @FunctionalInterface
   interface Step {
@@ -87,7 +88,7 @@ public class LifecycleDelegates {
   JavaDelegate planTransfer(DeliverySteps delivery) {
     return step(execution -> {
       DeliverySteps.Planned plan = delivery.plan((String) execution.getVariable(ENCLAVE), (String) execution.getVariable(LINEAGE),
-          (Integer) execution.getVariable(GENERATION), (String) execution.getVariable(REQUESTED_BY));
+          (Integer) execution.getVariable(GENERATION), Lifecycles.rootOf(execution));
       execution.setVariable(TRANSFER_ID, plan.transferId());
       execution.setVariable(PLAN_PROVABLE, plan.provable());
       execution.setVariable(CARRY_GENERATIONS, String.join(",", plan.generations().stream().map(String::valueOf).toList()));
@@ -99,8 +100,7 @@ public class LifecycleDelegates {
   @Bean
   JavaDelegate stageMedia(DeliverySteps delivery, LifecycleMetrics metrics) {
     return step(execution -> {
-      DeliverySteps.Staged staged = delivery.stage((String) execution.getVariable(TRANSFER_ID),
-          (String) execution.getVariable(REQUESTED_BY));
+      DeliverySteps.Staged staged = delivery.stage((String) execution.getVariable(TRANSFER_ID));
       execution.setVariable("mediaDirectory", staged.mediaDirectory());
       execution.setVariable("manifestSha256", staged.manifestSha256());
       execution.setVariable("stagedFiles", staged.files());

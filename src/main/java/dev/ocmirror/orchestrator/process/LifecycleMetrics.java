@@ -33,6 +33,12 @@ public class LifecycleMetrics {
         .register(registry).increment(bytes);
   }
 
+  void outcome(String process, String outcome) {
+    Counter.builder("ocmirror.outcomes").description("Lifecycles and deliveries ended, by process and outcome"
+            + " (DELIVERED, ROLLED_BACK, REJECTED, ABANDONED, FAILED)")
+        .tag("process", process).tag("outcome", outcome).register(registry).increment();
+  }
+
   void transfer(String state) {
     Counter.builder("ocmirror.transfers").description("Transfers by state reached (staged, imported)")
         .tag("state", state).register(registry).increment();

@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.process;
 
+import dev.ocmirror.orchestrator.control.ControlRefused;
 import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
@@ -136,6 +137,9 @@ public class OcMirrorWorker implements SmartLifecycle {
       runs.submit(() -> {
         try {
           work(task);
+        } catch (ControlRefused refused) {
+          // Retrying cannot bring the missing record into being: an incident at once, with what is missing.
+          fail(task, refused.getMessage(), stackTrace(refused), RETRY_AFTER, 0);
         } catch (RuntimeException e) {
           if (running) {
             fail(task, "oc-mirror step failed: " + e.getMessage(), stackTrace(e), RETRY_AFTER);
@@ -154,6 +158,7 @@ public class OcMirrorWorker implements SmartLifecycle {
   private void work(LockedExternalTask task) {
     OcMirrorStep step = steps.get(task.getTopicName());
     Map<String, Object> variables = new HashMap<>(task.getVariables());
+    variables.put(OcMirrorStep.PROCESS_INSTANCE, task.getProcessInstanceId());
     int attempt = task.getRetries() == null ? 1 : ATTEMPTS - task.getRetries() + 1;
     String runId = "task-" + task.getId() + "-" + attempt;
     try (Host host = step.openHost(variables)) {
@@ -236,7 +241,10 @@ public class OcMirrorWorker implements SmartLifecycle {
   }
 
   private void fail(LockedExternalTask task, String message, String details, Duration retryAfter) {
-    int retries = (task.getRetries() == null ? ATTEMPTS : task.getRetries()) - 1;
+    fail(task, message, details, retryAfter, (task.getRetries() == null ? ATTEMPTS : task.getRetries()) - 1);
+  }
+
+  private void fail(LockedExternalTask task, String message, String details, Duration retryAfter, int retries) {
     try {
       externalTasks.handleFailure(task.getId(), workerId, message.length() > 600 ? message.substring(0, 600) : message,
           details, Math.max(retries, 0), retryAfter.toMillis());

@@ -5,7 +5,10 @@ import static dev.ocmirror.orchestrator.process.ProcessVariables.*;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import java.util.ArrayList;
 import java.util.List;
-import org.camunda.bpm.engine.ProcessEngineException;
+import dev.ocmirror.orchestrator.access.Refusal;
+import dev.ocmirror.orchestrator.control.ControlRecords;
+import java.time.Instant;
+import org.camunda.bpm.engine.variable.type.ValueType;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.impl.context.Context;
@@ -24,9 +27,11 @@ public class StartValues implements ExecutionListener {
   private static final int MAX_CONFIG = 1 << 20;
 
   private final LifecycleProperties properties;
+  private final ControlRecords records;
 
-  public StartValues(LifecycleProperties properties) {
+  public StartValues(LifecycleProperties properties, ControlRecords records) {
     this.properties = properties;
+    this.records = records;
   }
 
   @Override
@@ -38,6 +43,13 @@ public class StartValues implements ExecutionListener {
     }
     List<String> problems = new ArrayList<>();
     String process = execution.getProcessDefinitionId().split(":")[0];
+    org.camunda.bpm.engine.variable.VariableMap typed = execution.getVariablesTyped(false);
+    for (String name : typed.keySet()) {
+      ValueType type = typed.getValueTyped(name).getType();
+      if (type == ValueType.OBJECT || type == ValueType.FILE || type == ValueType.BYTES) {
+        problems.add(name + ": start values are text, numbers or yes/no, not " + type.getName());
+      }
+    }
     if (process.equals("mirror-rollback")) {
       Object enclave = execution.getVariable(ENCLAVE);
       if (!(enclave instanceof String name) || properties.findEnclave(name).isEmpty()) {
@@ -69,8 +81,11 @@ public class StartValues implements ExecutionListener {
       execution.setVariable("ocMirrorSimulated", true);
     }
     if (!problems.isEmpty()) {
-      throw new ProcessEngineException("Cannot start " + process + ": " + String.join("; ", problems));
+      throw new Refusal(Refusal.Kind.NOT_ACCEPTED, "Cannot start " + process + ": " + String.join("; ", problems) + ".",
+          null, null, null);
     }
+    // The four-eyes rule reads this record, never the variable above.
+    records.recordRequest(new ControlRecords.Request(execution.getProcessInstanceId(), process, user, Instant.now()));
   }
 
   /**

@@ -17,7 +17,7 @@ import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.camunda.bpm.engine.ProcessEngineException;
+import dev.ocmirror.orchestrator.access.Refusal;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.springframework.stereotype.Component;
@@ -102,7 +102,8 @@ public class SubmittedValues implements TaskListener {
       default -> decision(task, problems);
     }
     if (!problems.isEmpty()) {
-      throw new ProcessEngineException("Not accepted: " + String.join("; ", problems));
+      throw new Refusal(Refusal.Kind.NOT_ACCEPTED, "Not accepted: " + String.join("; ", problems) + ".",
+          task.getProcessInstanceId(), task.getId(), task.getTaskDefinitionKey());
     }
     jdbc.update("delete from task_variable_snapshot where task_id = ?", task.getId());
   }
@@ -184,12 +185,13 @@ public class SubmittedValues implements TaskListener {
     }
   }
 
+  /** Names the field that does not match, never the value handed over: the receiver must read it off the media. */
   private static void matches(DelegateTask task, String received, String handedOver, String what, List<String> problems) {
     Object actual = task.getVariable(received);
     Object expected = task.getVariable(handedOver);
     if (actual == null || !actual.toString().trim().equals(expected)) {
-      problems.add(received + ": the " + what + " on the received media ('" + actual + "') does not match the one handed over"
-          + " ('" + expected + "'); if the media are not the ones sent, report the seal as not intact");
+      problems.add(received + ": the " + what + " read from the received media does not match the handover; read it again,"
+          + " and if these are not the media that were sent, report the seal as not intact");
     }
   }
 }

@@ -141,7 +141,7 @@ class ClusteredEngineTest {
   @Test
   void twoNodesShareTheJobsRunEachOnceAndOneTakesOverWhenTheOtherDies() throws Exception {
     nodeB = startNodeB();
-    LifecycleDriver people = new LifecycleDriver(engine, "op", "cm");
+    LifecycleDriver people = new LifecycleDriver(engine, "op", "op2", "cm");
     people.waitFor("node-b to start", () -> nodeB.isAlive() && log().contains("Started OrchestratorApplication"));
 
     // Forty jobs between two nodes (one per instance: Camunda keeps the exclusive jobs of one instance on one node).

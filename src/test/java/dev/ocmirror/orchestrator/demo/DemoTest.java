@@ -67,7 +67,7 @@ class DemoTest {
 
   @Test
   void aBaselineAndAnUpdateGoAllTheWayOnOneMachine() throws Exception {
-    LifecycleDriver people = new LifecycleDriver(engine, "olivia", "carla");
+    LifecycleDriver people = new LifecycleDriver(engine, "olivia", "oscar", "carla");
     ProcessInstance baseline = people.start("mirror-baseline",
         Files.readString(directory.resolve("imageset-config-month1.yaml")), "demo-site");
     assertThat(people.deliver(baseline, List.of("demo-site"))).containsEntry("demo-site", "1");

@@ -164,7 +164,7 @@ class LedgerIngestTest {
     ledger.createLineage(lineage, "olivia", Instant.now());
     Instant created = Instant.parse("2026-11-23T10:00:00Z");
     ledger.recordTransfer(new LedgerRepository.Transfer("t-1", "site-b", lineage, 3, List.of(2, 3), 11_500, null, "PLANNED",
-        created, "olivia"));
+        created, "olivia", null));
     ledger.updateTransfer("t-1", "STAGED", "a".repeat(64));
     assertThat(ledger.transfer("t-1")).get().satisfies(transfer -> {
       assertThat(transfer.generations()).containsExactly(2, 3);

@@ -28,17 +28,23 @@ public final class LifecycleDriver {
   private final HistoryService history;
   private final IdentityService identity;
   private final String operator;
+  private final String receiver;
   private final String approver;
   private final Map<String, List<String>> groups;
 
-  public LifecycleDriver(ProcessEngine engine, String operator, String approver) {
+  /**
+   * @param operator starts lifecycles and hands media over
+   * @param receiver another operator, who confirms the receipt (the sender may not)
+   */
+  public LifecycleDriver(ProcessEngine engine, String operator, String receiver, String approver) {
     this.runtime = engine.getRuntimeService();
     this.tasks = engine.getTaskService();
     this.history = engine.getHistoryService();
     this.identity = engine.getIdentityService();
     this.operator = operator;
+    this.receiver = receiver;
     this.approver = approver;
-    this.groups = Map.of(operator, List.of("operators"), approver, List.of("change-managers"));
+    this.groups = Map.of(operator, List.of("operators"), receiver, List.of("operators"), approver, List.of("change-managers"));
   }
 
   /** Approves, hands over and receives the transfer of every enclave; returns what each carried. */
@@ -55,7 +61,7 @@ public final class LifecycleDriver {
           Map.of("mediaId", "USB-" + enclave, "sealNumber", "S-" + enclave, "courier", "Dana"));
     }
     for (String enclave : enclaves) {
-      complete(operator, waitForTask("confirmReceipt", enclave), Map.of("sealIntact", true, "receivedMediaId", "USB-" + enclave,
+      complete(receiver, waitForTask("confirmReceipt", enclave), Map.of("sealIntact", true, "receivedMediaId", "USB-" + enclave,
           "receivedSealNumber", "S-" + enclave));
     }
     waitUntilEnded(lifecycle);

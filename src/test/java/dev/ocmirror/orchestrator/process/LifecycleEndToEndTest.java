@@ -143,7 +143,7 @@ class LifecycleEndToEndTest {
 
   @org.junit.jupiter.api.BeforeEach
   void people() {
-    driver = new LifecycleDriver(engine, "op", "cm");
+    driver = new LifecycleDriver(engine, "op", "op2", "cm");
   }
 
   @Autowired
@@ -276,7 +276,7 @@ class LifecycleEndToEndTest {
     assertThat(south.at("/custody/mediaId").asText()).isEqualTo("USB-south");
     assertThat(south.at("/custody/courier").asText()).isEqualTo("Dana");
     assertThat(south.at("/custody/handedOverBy").asText()).isEqualTo("op");
-    assertThat(south.at("/custody/receivedBy").asText()).isEqualTo("op");
+    assertThat(south.at("/custody/receivedBy").asText()).isEqualTo("op2");
     assertThat(south.at("/manifestSha256").asText()).hasSize(64);
     assertThat(south.at("/imagesVerified").asInt()).isEqualTo(4);
     List<String> decisions = new java.util.ArrayList<>();
@@ -286,7 +286,7 @@ class LifecycleEndToEndTest {
       }
     });
     assertThat(decisions).contains("op started mirror-update ", "cm completed Review the transfer true",
-        "op completed Sign off the handover ", "op completed Confirm receipt ");
+        "op completed Sign off the handover ", "op2 completed Confirm receipt ");
     assertThat(record.at("/clusterResources").findValuesAsText("cluster")).contains("prod");
 
     var prometheus = api.as("root-admin", "test-admin-secret").get("/actuator/prometheus", "text/plain");

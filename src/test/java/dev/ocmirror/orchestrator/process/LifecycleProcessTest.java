@@ -40,71 +40,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
-/**
- * Every path of the process models, with the domain steps replaced so that each outcome can be provoked. The
- * steps themselves are tested on real hosts elsewhere (and all together in the end-to-end test).
- */
-@ServiceTest
-@TestPropertySource(properties = {"orchestrator.worker.enabled=false", "orchestrator.enclaves[0].name=north",
-    "orchestrator.approval.reminder-after=PT4H"})
-class LifecycleProcessTest {
-
-  static final String LINEAGE = UUID.randomUUID().toString();
-  static final String CONFIG = "kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror: {}\n";
-
-  @MockitoBean
-  MirrorSteps mirror;
-  @MockitoBean
-  DeliverySteps delivery;
-  @MockitoBean
-  RollbackSteps rollback;
-
-  @Autowired
-  ProcessEngine engine;
-  @Autowired
-  RuntimeService runtime;
-  @Autowired
-  TaskService tasks;
-  @Autowired
-  ManagementService management;
-  @Autowired
-  ExternalTaskService externalTasks;
-  @Autowired
-  HistoryService history;
-  @Autowired
-  IdentityService identity;
-
-  @BeforeEach
-  void setUp() {
-    BpmnAwareTests.init(engine);
-    when(mirror.prepare(anyString(), anyBoolean())).thenReturn(new MirrorSteps.Prepared(LINEAGE, 2, "sha256:" + "a".repeat(64),
-        "1 additional image added (quay.io/demo/gamma:v1)", true));
-    when(mirror.record(anyString(), anyInt(), anyString(), any(), anyString()))
-        .thenReturn(new MirrorSteps.Recorded(1, 12, 4096, 3, List.of()));
-    when(delivery.plan(anyString(), anyString(), anyInt(), anyString()))
-        .thenAnswer(call -> new DeliverySteps.Planned(UUID.randomUUID().toString(), true, List.of(2), 4096,
-            "PROVEN COMPLETE: carry generation(s) [2], 4096 bytes"));
-    when(delivery.stage(anyString(), anyString())).thenReturn(new DeliverySteps.Staged("/media/t", "b".repeat(64), 1, 4096));
-    when(delivery.verifyReceipt(anyString())).thenReturn(new DeliverySteps.Received(1, 4096));
-    when(delivery.verifyRegistry(anyString(), anyString(), anyInt(), anyBoolean()))
-        .thenReturn(new DeliverySteps.RegistryCheck(3, List.of()));
-    when(delivery.applyClusterResources(anyString(), anyString(), anyInt(), anyString(), anyBoolean()))
-        .thenReturn(List.of("prod: idms-oc-mirror.yaml"));
-    when(rollback.plan("north")).thenReturn(new RollbackSteps.RollbackPlan(LINEAGE, 3, 2, "Roll north back to 2"));
-  }
-
-  @Autowired
-  javax.sql.DataSource dataSource;
-
-  @AfterEach
-  void cleanUp() {
-    identity.clearAuthentication();
-    runtime.createProcessInstanceQuery().rootProcessInstances().list()
-        .forEach(instance -> runtime.deleteProcessInstance(instance.getId(), "test over", false, true));
-    // Completed, and deleted with their processes: no task leaves its snapshot behind.
-    assertThat(new org.springframework.jdbc.core.JdbcTemplate(dataSource)
-        .queryForObject("select count(*) from task_variable_snapshot", Integer.class)).isZero();
-  }
+/** Every path of the process models, each outcome provoked through the replaced domain steps. */
+class LifecycleProcessTest extends MockedStepsTest {
 
   // --- the paths of mirror-update and enclave-delivery ---
 
@@ -150,11 +87,13 @@ class LifecycleProcessTest {
     assertThatThrownBy(() -> tasks.claim(review.getId(), "both")).isInstanceOf(RuntimeException.class);
     identity.clearAuthentication();
     // Even with the authorizations out of the way, the listener refuses the requester.
-    assertThatThrownBy(() -> tasks.setAssignee(review.getId(), "both")).hasMessageContaining("Four-eyes");
+    assertThatThrownBy(() -> tasks.setAssignee(review.getId(), "both"))
+        .hasMessage("You requested this transfer, so another change manager must approve it.");
     engine.getProcessEngineConfiguration().setAuthorizationEnabled(false);
     identity.setAuthentication("both", List.of("operators", "change-managers"));
     try {
-      assertThatThrownBy(() -> tasks.complete(review.getId(), Map.of("approved", true))).hasMessageContaining("Four-eyes");
+      assertThatThrownBy(() -> tasks.complete(review.getId(), Map.of("approved", true)))
+          .hasMessage("You requested this transfer, so another change manager must approve it.");
     } finally {
       identity.clearAuthentication();
       engine.getProcessEngineConfiguration().setAuthorizationEnabled(true);
@@ -167,8 +106,8 @@ class LifecycleProcessTest {
 
   @Test
   void aPlanThatCannotBeProvenCannotBeApproved() {
-    when(delivery.plan(anyString(), anyString(), anyInt(), anyString())).thenReturn(new DeliverySteps.Planned(
-        UUID.randomUUID().toString(), false, List.of(1, 2), 9000, "NOT PROVABLE: cache lost"));
+    org.mockito.Mockito.doAnswer(planned(false, "NOT PROVABLE: cache lost")).when(delivery)
+        .plan(anyString(), anyString(), anyInt(), anyString());
     start("mirror-update", "op");
     mirrorRunsSucceed();
     Task review = approval("reviewTransfer");
@@ -178,13 +117,13 @@ class LifecycleProcessTest {
 
   @Test
   void aCompletionMayChangeOnlyTheTasksOwnFields() {
-    when(delivery.plan(anyString(), anyString(), anyInt(), anyString())).thenReturn(new DeliverySteps.Planned(
-        UUID.randomUUID().toString(), false, List.of(1, 2), 9000, "NOT PROVABLE: cache lost"));
+    org.mockito.Mockito.doAnswer(planned(false, "NOT PROVABLE: cache lost")).when(delivery)
+        .plan(anyString(), anyString(), anyInt(), anyString());
     start("mirror-update", "op");
     mirrorRunsSucceed();
     Task review = approval("reviewTransfer");
     assertThatThrownBy(() -> complete("cm", review, Map.of("approved", true, "planProvable", true,
-        "carryGenerations", "2")))
+        "carryGenerations", "3")))
         .hasMessageContaining("planProvable is not a field of this task")
         .hasMessageContaining("carryGenerations is not a field of this task");
     assertThatThrownBy(() -> complete("cm", review, Map.of("approved", false, "reviewComment", "no", "approver", "someone")))
@@ -211,10 +150,24 @@ class LifecycleProcessTest {
         .hasMessageContaining("mediaId").hasMessageContaining("sealNumber").hasMessageContaining("courier");
     complete("op", handover, Map.of("mediaId", "USB-0042", "sealNumber", "S-991", "courier", "Dana"));
     Task receipt = task("confirmReceipt");
-    assertThatThrownBy(() -> complete("op", receipt, Map.of("sealIntact", true, "receivedMediaId", "USB-0043",
-        "receivedSealNumber", "S-991"))).hasMessageContaining("does not match");
-    assertThatThrownBy(() -> complete("op", receipt, Map.of("receivedMediaId", "USB-0042")))
+    // The refusal names the field, never the value handed over: the receiver must read it off the media.
+    assertThatThrownBy(() -> complete("op2", receipt, Map.of("sealIntact", true, "receivedMediaId", "USB-0043",
+        "receivedSealNumber", "S-991"))).hasMessageContaining("receivedMediaId").hasMessageContaining("does not match")
+        .hasMessageNotContaining("USB-0042").hasMessageNotContaining("receivedSealNumber");
+    assertThatThrownBy(() -> complete("op2", receipt, Map.of("receivedMediaId", "USB-0042")))
         .hasMessageContaining("sealIntact");
+    // Whoever handed the media over neither sees nor confirms their receipt, even past the authorizations.
+    Map<String, Object> matching = Map.of("sealIntact", true, "receivedMediaId", "USB-0042", "receivedSealNumber", "S-991");
+    as("op", () -> assertThat(tasks.createTaskQuery().taskDefinitionKey("confirmReceipt").count()).isZero());
+    assertThatThrownBy(() -> complete("op", receipt, matching)).isInstanceOf(org.camunda.bpm.engine.AuthorizationException.class);
+    engine.getProcessEngineConfiguration().setAuthorizationEnabled(false);
+    try {
+      assertThatThrownBy(() -> complete("op", receipt, matching))
+          .hasMessage("You handed these media over, so another operator must confirm their receipt.");
+    } finally {
+      engine.getProcessEngineConfiguration().setAuthorizationEnabled(true);
+    }
+    as("op2", () -> assertThat(tasks.createTaskQuery().taskDefinitionKey("confirmReceipt").count()).isOne());
   }
 
   @Test
@@ -242,7 +195,7 @@ class LifecycleProcessTest {
     complete("cm", approval("reviewTransfer"), Map.of("approved", true));
     runJobs();
     complete("op", task("signOffHandover"), Map.of("mediaId", "USB-0042", "sealNumber", "S-991", "courier", "Dana"));
-    complete("op", task("confirmReceipt"), Map.of("sealIntact", false));
+    complete("op2", task("confirmReceipt"), Map.of("sealIntact", false));
     runJobs();
     Task decision = task("decideMediaProblem");
     assertThat(runtime.getVariable(decision.getExecutionId(), "failureSummary")).asString().contains("seal");
@@ -427,100 +380,5 @@ class LifecycleProcessTest {
     ProcessInstance rollbackInstance = startRollback("op");
     runJobs();
     BpmnAwareTests.assertThat(rollbackInstance).isEnded().hasPassed("noRollback");
-  }
-
-  // --- helpers ---
-
-  ProcessInstance start(String key, String user) {
-    return as(user, () -> runtime.startProcessInstanceByKey(key, Map.of("imagesetConfig", CONFIG)));
-  }
-
-  ProcessInstance startRollback(String user) {
-    return as(user, () -> runtime.startProcessInstanceByKey("mirror-rollback", Map.of("enclave", "north")));
-  }
-
-  <T> T as(String user, Supplier<T> action) {
-    identity.setAuthentication(user, user.equals("both") ? List.of("operators", "change-managers")
-        : user.equals("cm") ? List.of("change-managers") : List.of("operators"));
-    try {
-      return action.get();
-    } finally {
-      identity.clearAuthentication();
-    }
-  }
-
-  void complete(String user, Task task, Map<String, Object> variables) {
-    as(user, () -> {
-      tasks.complete(task.getId(), new HashMap<>(variables));
-      return null;
-    });
-  }
-
-  /** Runs every due job, including those the jobs create, as the job executor would. */
-  void runJobs() {
-    for (int round = 0; round < 50; round++) {
-      List<Job> due = management.createJobQuery().executable().withRetriesLeft().list().stream()
-          .filter(job -> job.getDuedate() == null || !job.getDuedate().after(new java.util.Date()))
-          .toList();
-      if (due.isEmpty()) {
-        return;
-      }
-      due.forEach(job -> management.executeJob(job.getId()));
-    }
-    throw new AssertionError("jobs keep coming");
-  }
-
-  void mirrorRunsSucceed() {
-    runJobs();
-    completeExternal("oc-mirror-dry-run", Map.of("imagesPlanned", 3, "ocMirrorVersion", "4.18.0"));
-    completeExternal("oc-mirror-to-disk", Map.of("archivesWritten", 1));
-    runJobs();
-  }
-
-  void handOverAndReceive() {
-    runJobs();
-    complete("op", task("signOffHandover"), Map.of("mediaId", "USB-0042", "sealNumber", "S-991", "courier", "Dana"));
-    complete("op", task("confirmReceipt"), Map.of("sealIntact", true, "receivedMediaId", "USB-0042",
-        "receivedSealNumber", "S-991"));
-    runJobs();
-  }
-
-  LockedExternalTask lock(String topic) {
-    List<LockedExternalTask> locked = externalTasks.fetchAndLock(1, "test").topic(topic, 60_000)
-        .variables("importGeneration", "lineage", "generation").execute();
-    assertThat(locked).as("an external task on " + topic).hasSize(1);
-    return locked.get(0);
-  }
-
-  void completeExternal(String topic, Map<String, Object> variables) {
-    externalTasks.complete(lock(topic).getId(), "test", variables);
-  }
-
-  void failExternal(String topic, String code, String message) {
-    externalTasks.handleBpmnError(lock(topic).getId(), "test", code, message, Map.of("failureReason", code,
-        "failureSummary", message, "failureDetails", "log tail"));
-  }
-
-  Task task(String key) {
-    List<Task> found = tasks.createTaskQuery().taskDefinitionKey(key).list();
-    assertThat(found).as("open task " + key).hasSize(1);
-    return found.get(0);
-  }
-
-  Task approval(String key) {
-    return task(key);
-  }
-
-  List<String> passed(ProcessInstance root, String calledKey) {
-    String called = history.createHistoricProcessInstanceQuery().superProcessInstanceId(root.getId())
-        .processDefinitionKey(calledKey).list().get(0).getId();
-    return history.createHistoricActivityInstanceQuery().processInstanceId(called).list().stream()
-        .map(HistoricActivityInstance::getActivityId).toList();
-  }
-
-  Object historicVariable(ProcessInstance root, String calledKey, String name) {
-    String called = history.createHistoricProcessInstanceQuery().superProcessInstanceId(root.getId())
-        .processDefinitionKey(calledKey).list().get(0).getId();
-    return history.createHistoricVariableInstanceQuery().processInstanceId(called).variableName(name).singleResult().getValue();
   }
 }

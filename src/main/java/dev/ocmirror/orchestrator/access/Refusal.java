@@ -1,0 +1,59 @@
+package dev.ocmirror.orchestrator.access;
+
+/**
+ * A request the service refuses on purpose: a person may not do this ({@link Kind#NOT_ALLOWED}, answered 403), or
+ * what they submitted cannot be accepted ({@link Kind#NOT_ACCEPTED}, answered 400). The message is one plain
+ * sentence for that person; it never reveals a value they were expected to know. Thrown from listeners deep
+ * inside the engine, it is found again at the engine's edge by {@link EngineGuard}, which answers with it and
+ * records it for the audit.
+ */
+public class Refusal extends RuntimeException {
+
+  public enum Kind { NOT_ALLOWED, NOT_ACCEPTED }
+
+  private final Kind kind;
+  private final String processInstanceId;
+  private final String taskId;
+  private final String activity;
+
+  public Refusal(Kind kind, String message, String processInstanceId, String taskId, String activity) {
+    super(message);
+    this.kind = kind;
+    this.processInstanceId = processInstanceId;
+    this.taskId = taskId;
+    this.activity = activity;
+  }
+
+  public static Refusal notAllowed(String message) {
+    return new Refusal(Kind.NOT_ALLOWED, message, null, null, null);
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  public String processInstanceId() {
+    return processInstanceId;
+  }
+
+  public String taskId() {
+    return taskId;
+  }
+
+  public String activity() {
+    return activity;
+  }
+
+  /** The refusal somewhere in the causes of an engine exception, if there is one. */
+  public static Refusal in(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof Refusal refusal) {
+        return refusal;
+      }
+      if (cause.getCause() == cause) {
+        break;
+      }
+    }
+    return null;
+  }
+}

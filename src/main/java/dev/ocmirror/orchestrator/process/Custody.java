@@ -1,0 +1,101 @@
+package dev.ocmirror.orchestrator.process;
+
+import static dev.ocmirror.orchestrator.process.ProcessVariables.COURIER;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.ENCLAVE;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.MEDIA_ID;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.SEAL_INTACT;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.SEAL_NUMBER;
+import static dev.ocmirror.orchestrator.process.ProcessVariables.TRANSFER_ID;
+
+import dev.ocmirror.orchestrator.access.Refusal;
+import dev.ocmirror.orchestrator.control.ControlRecords;
+import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
+import java.time.Instant;
+import java.util.Optional;
+import org.camunda.bpm.engine.AuthorizationService;
+import org.camunda.bpm.engine.delegate.DelegateTask;
+import org.camunda.bpm.engine.delegate.TaskListener;
+import org.camunda.bpm.engine.impl.identity.Authentication;
+import org.springframework.stereotype.Component;
+
+/**
+ * The custody chain of a transfer's media, recorded by the service as people sign it: who handed the media over
+ * (media id, seal, courier) and who confirmed their receipt. The operator who handed the media over neither sees
+ * nor can confirm their receipt, unless the enclave is configured to allow it. Runs after {@link SubmittedValues}
+ * has accepted the values.
+ */
+@Component("custody")
+public class Custody implements TaskListener {
+
+  static final String SIGN_OFF_HANDOVER = "signOffHandover";
+  static final String CONFIRM_RECEIPT = "confirmReceipt";
+
+  private final AuthorizationService authorizations;
+  private final ControlRecords records;
+  private final LedgerRepository ledger;
+  private final LifecycleProperties properties;
+
+  public Custody(AuthorizationService authorizations, ControlRecords records, LedgerRepository ledger,
+      LifecycleProperties properties) {
+    this.authorizations = authorizations;
+    this.records = records;
+    this.ledger = ledger;
+    this.properties = properties;
+  }
+
+  @Override
+  public void notify(DelegateTask task) {
+    String transferId = (String) task.getVariable(TRANSFER_ID);
+    if (SIGN_OFF_HANDOVER.equals(task.getTaskDefinitionKey())) {
+      if (EVENTNAME_COMPLETE.equals(task.getEventName())) {
+        String manifest = ledger.transfer(transferId).map(LedgerRepository.Transfer::manifestSha256).orElse(null);
+        records.recordCustody(new ControlRecords.CustodyEvent(transferId, ControlRecords.CustodyKind.HANDED_OVER,
+            signedIn(task), Instant.now(), manifest, "media " + task.getVariable(MEDIA_ID) + ", seal "
+                + task.getVariable(SEAL_NUMBER) + ", courier " + task.getVariable(COURIER)));
+      }
+      return;
+    }
+    Optional<String> sender = senderWhoMayNotReceive(task, transferId);
+    switch (task.getEventName()) {
+      case EVENTNAME_CREATE -> sender.ifPresent(user -> TaskVisibility.hideFrom(authorizations, user, task));
+      case EVENTNAME_ASSIGNMENT -> {
+        if (sender.isPresent() && sender.get().equals(task.getAssignee())) {
+          throw ownHandover(task);
+        }
+      }
+      case EVENTNAME_COMPLETE -> {
+        String user = signedIn(task);
+        if (sender.isPresent() && sender.get().equals(user)) {
+          throw ownHandover(task);
+        }
+        boolean intact = Boolean.TRUE.equals(task.getVariable(SEAL_INTACT));
+        records.recordCustody(new ControlRecords.CustodyEvent(transferId, intact ? ControlRecords.CustodyKind.RECEIVED
+            : ControlRecords.CustodyKind.SEAL_BROKEN, user, Instant.now(), null, intact
+            ? "media id and seal number match the handover; seal intact" : "seal reported broken"));
+      }
+      default -> {
+      }
+    }
+  }
+
+  private Optional<String> senderWhoMayNotReceive(DelegateTask task, String transferId) {
+    boolean allowed = properties.findEnclave((String) task.getVariable(ENCLAVE))
+        .map(LifecycleProperties.Enclave::senderMayConfirmReceipt).orElse(false);
+    return allowed ? Optional.empty() : records.handedOverBy(transferId == null ? "" : transferId);
+  }
+
+  private static String signedIn(DelegateTask task) {
+    Authentication person = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
+    if (person == null || person.getUserId() == null) {
+      throw new Refusal(Refusal.Kind.NOT_ALLOWED, "The custody of media is signed by a signed-in operator.",
+          task.getProcessInstanceId(), task.getId(), task.getTaskDefinitionKey());
+    }
+    return person.getUserId();
+  }
+
+  private static Refusal ownHandover(DelegateTask task) {
+    return new Refusal(Refusal.Kind.NOT_ALLOWED, "You handed these media over, so another operator must confirm their "
+        + "receipt.", task.getProcessInstanceId(), task.getId(), task.getTaskDefinitionKey());
+  }
+}
