@@ -44,8 +44,12 @@ public class AuditController {
     this.identity = identity;
   }
 
+  /**
+   * @param outcome DELIVERED, ROLLED_BACK, REJECTED, ABANDONED, FAILED or RUNNING
+   * @param enclaves each enclave's outcome, for a baseline or an update
+   */
   public record LifecycleSummary(String id, String process, String requestedBy, java.time.Instant started,
-      java.time.Instant ended, String state, String sealSha256) {
+      java.time.Instant ended, Outcome outcome, Map<String, Outcome> enclaves, String state, String sealSha256) {
   }
 
   @GetMapping("/lifecycles")
@@ -54,9 +58,11 @@ public class AuditController {
       List<LifecycleSummary> all = new ArrayList<>();
       for (String key : AuditTrail.LIFECYCLE_KEYS) {
         for (HistoricProcessInstance instance : history.createHistoricProcessInstanceQuery().processDefinitionKey(key).list()) {
+          AuditTrail.Outcomes outcomes = trail.outcomes(instance);
           all.add(new LifecycleSummary(instance.getId(), key, instance.getStartUserId(), instance.getStartTime().toInstant(),
-              instance.getEndTime() == null ? null : instance.getEndTime().toInstant(), instance.getState(),
-              seals.sealOf(instance.getId()).map(AuditSeals.Seal::recordSha256).orElse(null)));
+              instance.getEndTime() == null ? null : instance.getEndTime().toInstant(), outcomes.lifecycle(),
+              outcomes.enclaves(), instance.getState(), seals.sealOf(instance.getId()).map(AuditSeals.Seal::recordSha256)
+                  .orElse(null)));
         }
       }
       all.sort(Comparator.comparing(LifecycleSummary::started).reversed());

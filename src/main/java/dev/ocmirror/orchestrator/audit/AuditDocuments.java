@@ -42,9 +42,13 @@ final class AuditDocuments {
             + "font-size:12px}th{background:#eee}pre{white-space:pre-wrap;margin:0}</style></head><body>");
     AuditRecord.Lifecycle lifecycle = record.lifecycle();
     html.append("<h1>").append(e(lifecycle.process())).append(" ").append(e(lifecycle.id())).append("</h1>");
+    html.append("<p>Outcome: <b>").append(e(lifecycle.outcome())).append("</b></p>");
+    if (lifecycle.note() != null) {
+      html.append("<p>").append(e(lifecycle.note())).append("</p>");
+    }
     html.append("<p>Requested by <b>").append(e(lifecycle.requestedBy())).append("</b>, started ").append(e(lifecycle.started()))
-        .append(", ended ").append(e(lifecycle.ended())).append(" (").append(e(lifecycle.state())).append(", at ")
-        .append(e(lifecycle.endedAt())).append(")</p>");
+        .append(", ended ").append(e(lifecycle.ended())).append(" (engine state ").append(e(lifecycle.state()))
+        .append(", end events ").append(e(lifecycle.endedAt())).append(")</p>");
     html.append("<p>Seal: ").append(seal == null ? "not sealed yet" : "record sha256 " + e(seal.recordSha256()) + ", sealed "
         + e(seal.sealedAt()) + ", chain " + e(seal.chainSha256())).append("</p>");
     AuditRecord.Generation generation = record.generation();
@@ -54,11 +58,12 @@ final class AuditDocuments {
         .append("</pre><table><tr><th>archive</th><th>bytes</th><th>sha256</th></tr>");
     generation.archives().forEach(archive -> html.append("<tr><td>").append(e(archive.file())).append("</td><td>")
         .append(archive.size()).append("</td><td>").append(e(archive.sha256())).append("</td></tr>"));
-    html.append("</table><h2>Deliveries</h2><table><tr><th>enclave</th><th>carried</th><th>approved by</th><th>custody</th>"
+    html.append("</table><h2>Deliveries</h2><table><tr><th>enclave</th><th>outcome</th><th>carried</th><th>approved by</th><th>custody</th>"
         + "<th>verified</th><th>ended at</th></tr>");
     for (AuditRecord.Delivery delivery : record.deliveries()) {
       AuditRecord.Custody custody = delivery.custody();
-      html.append("<tr><td>").append(e(delivery.enclave())).append("</td><td>generations ").append(e(delivery.generations()))
+      html.append("<tr><td>").append(e(delivery.enclave())).append("</td><td><b>").append(e(delivery.outcome()))
+          .append("</b></td><td>generations ").append(e(delivery.generations()))
           .append(", ").append(e(delivery.bytes())).append(" bytes<br>").append(e(delivery.plan())).append("</td><td>")
           .append(e(delivery.approver())).append(" (approved: ").append(e(delivery.approved())).append(")<br>")
           .append(e(delivery.reviewComment())).append("</td><td>");

@@ -12,8 +12,13 @@ import java.util.Map;
 public record AuditRecord(Lifecycle lifecycle, Generation generation, List<Delivery> deliveries,
     List<ClusterApplied> clusterResources, List<Event> timeline) {
 
-  public record Lifecycle(String id, String process, String requestedBy, Instant started, Instant ended, String state,
-      List<String> endedAt) {
+  /**
+   * @param outcome how it came out, for this lifecycle as a whole (its worst delivery's, when several)
+   * @param state the engine's state of the instance (ACTIVE, COMPLETED, EXTERNALLY_TERMINATED, ...)
+   * @param note what was never made or done, when the lifecycle did not deliver
+   */
+  public record Lifecycle(String id, String process, String requestedBy, Instant started, Instant ended, Outcome outcome,
+      String state, List<String> endedAt, String note) {
   }
 
   public record Generation(String lineage, Integer number, String configDigest, String configDiff, String ocMirrorVersion,
@@ -23,9 +28,9 @@ public record AuditRecord(Lifecycle lifecycle, Generation generation, List<Deliv
   public record Archive(String file, long size, String sha256) {
   }
 
-  public record Delivery(String enclave, String processInstanceId, String transferId, List<Integer> generations, Long bytes,
-      String plan, Boolean approved, String approver, String reviewComment, String manifestSha256, Custody custody,
-      Object verifiedFiles, Object imagesVerified, List<String> endedAt) {
+  public record Delivery(String enclave, String processInstanceId, Outcome outcome, String transferId,
+      List<Integer> generations, Long bytes, String plan, Boolean approved, String approver, String reviewComment,
+      String manifestSha256, Custody custody, Object verifiedFiles, Object imagesVerified, List<String> endedAt) {
   }
 
   public record Custody(String mediaId, String sealNumber, String courier, String handedOverBy, Instant handedOverAt,
@@ -39,7 +44,9 @@ public record AuditRecord(Lifecycle lifecycle, Generation generation, List<Deliv
   /**
    * One line of the timeline.
    *
-   * @param kind {@code person} (start, claim, complete, comment) or {@code system} (a step and its outcome)
+   * @param kind {@code person} (start, claim, complete, comment), {@code operation} (anything else a person did
+   *     through the engine: a modification, a variable written, a cancellation, retries set), {@code refused} (a
+   *     submission or command the service refused, with the reason given) or {@code system} (a step and its outcome)
    * @param values what a person submitted, by variable name
    */
   public record Event(Instant at, String kind, String actor, String process, String activity, String what, String outcome,

@@ -3,6 +3,7 @@ package dev.ocmirror.orchestrator.audit;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.EntityTypes;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricDetail;
@@ -31,14 +33,19 @@ public class AuditTrail {
   private static final Set<String> SYSTEM_STEPS = Set.of("serviceTask", "callActivity", "multiInstanceBody");
   private static final int MAX_VALUE = 4000;
 
+  static final String DELIVERY_KEY = "enclave-delivery";
+  static final String GENERATION_KEY = "mirror-generation";
+
   private final HistoryService history;
   private final TaskService tasks;
   private final LedgerRepository ledger;
+  private final RefusedActs refusedActs;
 
-  public AuditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger) {
+  public AuditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger, RefusedActs refusedActs) {
     this.history = history;
     this.tasks = tasks;
     this.ledger = ledger;
+    this.refusedActs = refusedActs;
   }
 
   public Optional<AuditRecord> of(String lifecycleId) {
@@ -69,8 +76,14 @@ public class AuditTrail {
     List<AuditRecord.Event> timeline = new ArrayList<>();
     Map<String, List<String>> endEvents = new HashMap<>();
     Map<String, Map<String, AuditRecord.Event>> humanByTask = new HashMap<>();
+    Map<String, String> processOf = new HashMap<>();
     for (HistoricProcessInstance instance : instances) {
       collect(instance, timeline, endEvents, humanByTask);
+      processOf.put(instance.getId(), instance.getProcessDefinitionKey());
+    }
+    for (RefusedActs.RefusedAct refused : refusedActs.of(processOf.keySet())) {
+      timeline.add(new AuditRecord.Event(refused.at(), "refused", refused.userId(), processOf.get(refused.processInstanceId()),
+          refused.activity(), "refused", refused.reason(), Map.of()));
     }
     endEvents.values().forEach(java.util.Collections::sort);
     // A total order: the seal digests this list, so equal times must not leave the order to the database.
@@ -91,9 +104,10 @@ public class AuditTrail {
     List<AuditRecord.Delivery> deliveries = new ArrayList<>();
     Set<String> ids = instances.stream().map(HistoricProcessInstance::getId).collect(Collectors.toSet());
     for (HistoricProcessInstance instance : instances) {
-      if (instance.getProcessDefinitionKey().equals("enclave-delivery")) {
-        deliveries.add(delivery(instance, variables.get(instance.getId()), humanByTask.getOrDefault(instance.getId(), Map.of()),
-            endEvents.getOrDefault(instance.getId(), List.of())));
+      if (instance.getProcessDefinitionKey().equals(DELIVERY_KEY)) {
+        List<String> ended = endEvents.getOrDefault(instance.getId(), List.of());
+        deliveries.add(delivery(instance, outcomeOf(instance, ended), variables.get(instance.getId()),
+            humanByTask.getOrDefault(instance.getId(), Map.of()), ended));
       }
     }
     deliveries.sort(Comparator.comparing(AuditRecord.Delivery::enclave));
@@ -103,9 +117,12 @@ public class AuditTrail {
           .forEach(apply -> applied.add(new AuditRecord.ClusterApplied(apply.enclave(), apply.cluster(), apply.generation(),
               apply.resources(), apply.appliedAt(), apply.rollback())));
     }
+    Outcome outcome = lifecycleOutcome(root, endEvents.getOrDefault(root.getId(), List.of()),
+        deliveries.stream().map(AuditRecord.Delivery::outcome).toList());
     AuditRecord.Lifecycle lifecycle = new AuditRecord.Lifecycle(root.getId(), root.getProcessDefinitionKey(),
         Optional.ofNullable(root.getStartUserId()).orElse((String) rootValues.get("requestedBy")), instant(root.getStartTime()),
-        instant(root.getEndTime()), root.getState(), endEvents.getOrDefault(root.getId(), List.of()));
+        instant(root.getEndTime()), outcome, root.getState(), endEvents.getOrDefault(root.getId(), List.of()),
+        note(outcome, root, instances, variables, endEvents, deliveries));
     return Optional.of(new AuditRecord(lifecycle, generation, deliveries, applied, timeline));
   }
 
@@ -164,9 +181,53 @@ public class AuditTrail {
             Optional.ofNullable(activity.getActivityName()).orElse(activity.getActivityId()), outcome, Map.of()));
       }
     }
-    for (Comment comment : tasks.getProcessInstanceComments(instance.getId())) {
-      timeline.add(new AuditRecord.Event(instant(comment.getTime()), "person", comment.getUserId(), process, null, "commented",
-          null, Map.of("comment", limited(comment.getFullMessage()))));
+    operations(process, operations, taskByActivity.values(), timeline);
+    // Comments made on a task carry no process instance of their own: gather them task by task.
+    Map<String, Comment> comments = new TreeMap<>();
+    tasks.getProcessInstanceComments(instance.getId()).forEach(comment -> comments.put(comment.getId(), comment));
+    Map<String, String> taskKeys = new HashMap<>();
+    for (HistoricTaskInstance task : taskByActivity.values()) {
+      taskKeys.put(task.getId(), task.getTaskDefinitionKey());
+      tasks.getTaskComments(task.getId()).forEach(comment -> comments.put(comment.getId(), comment));
+    }
+    for (Comment comment : comments.values()) {
+      timeline.add(new AuditRecord.Event(instant(comment.getTime()), "person", comment.getUserId(), process,
+          taskKeys.get(comment.getTaskId()), "commented", null, Map.of("comment", limited(comment.getFullMessage()))));
+    }
+  }
+
+  /**
+   * Everything else people did to the instance through the engine, one event per operation: modifications,
+   * variables written, cancellations, retries set, incidents resolved. The start and each task's claim and
+   * completion are told as person events already.
+   */
+  private static void operations(String process, List<UserOperationLogEntry> operations, Collection<HistoricTaskInstance> tasks,
+      List<AuditRecord.Event> timeline) {
+    Map<String, String> taskKeys = new HashMap<>();
+    tasks.forEach(task -> taskKeys.put(task.getId(), task.getTaskDefinitionKey()));
+    Map<String, List<UserOperationLogEntry>> byOperation = new java.util.LinkedHashMap<>();
+    for (UserOperationLogEntry entry : operations) {
+      String type = entry.getOperationType();
+      boolean toldAlready = (entry.getTaskId() != null && taskKeys.containsKey(entry.getTaskId())
+          && (type.equals(UserOperationLogEntry.OPERATION_TYPE_CLAIM) || type.equals(UserOperationLogEntry.OPERATION_TYPE_COMPLETE)))
+          || (type.equals(UserOperationLogEntry.OPERATION_TYPE_CREATE)
+              && EntityTypes.PROCESS_INSTANCE.equals(entry.getEntityType()));
+      if (!toldAlready) {
+        byOperation.computeIfAbsent(entry.getOperationId(), id -> new ArrayList<>()).add(entry);
+      }
+    }
+    for (List<UserOperationLogEntry> entries : byOperation.values()) {
+      UserOperationLogEntry first = entries.get(0);
+      Map<String, String> values = new TreeMap<>();
+      for (UserOperationLogEntry entry : entries) {
+        if (entry.getProperty() != null) {
+          values.put(entry.getProperty(), limited(entry.getOrgValue() == null ? String.valueOf(entry.getNewValue())
+              : entry.getOrgValue() + " -> " + entry.getNewValue()));
+        }
+      }
+      timeline.add(new AuditRecord.Event(instant(first.getTimestamp()), "operation", first.getUserId(), process,
+          first.getTaskId() == null ? first.getExternalTaskId() : taskKeys.get(first.getTaskId()),
+          first.getOperationType() + " " + first.getEntityType(), null, values));
     }
   }
 
@@ -196,7 +257,80 @@ public class AuditTrail {
     }
   }
 
-  private static AuditRecord.Delivery delivery(HistoricProcessInstance instance, Map<String, Object> values,
+  /** How a lifecycle came out, and each of its deliveries by enclave. */
+  public record Outcomes(Outcome lifecycle, Map<String, Outcome> enclaves) {
+  }
+
+  /** The outcomes alone, for a list of lifecycles: a few queries, not the whole record. */
+  public Outcomes outcomes(HistoricProcessInstance root) {
+    Map<String, Outcome> enclaves = new TreeMap<>();
+    for (HistoricProcessInstance delivery : history.createHistoricProcessInstanceQuery().rootProcessInstanceId(root.getId())
+        .processDefinitionKey(DELIVERY_KEY).list()) {
+      HistoricVariableInstance enclave = history.createHistoricVariableInstanceQuery().processInstanceId(delivery.getId())
+          .variableName("enclave").list().stream().findFirst().orElse(null);
+      enclaves.put(enclave == null ? delivery.getId() : String.valueOf(enclave.getValue()),
+          outcomeOf(delivery, endEventsOf(delivery.getId())));
+    }
+    return new Outcomes(lifecycleOutcome(root, endEventsOf(root.getId()), List.copyOf(enclaves.values())), enclaves);
+  }
+
+  private List<String> endEventsOf(String processInstanceId) {
+    return history.createHistoricActivityInstanceQuery().processInstanceId(processInstanceId).finished().list().stream()
+        .filter(activity -> activity.getActivityType().endsWith("EndEvent")).map(HistoricActivityInstance::getActivityId)
+        .sorted().toList();
+  }
+
+  /** A delivery's or rollback's outcome: its outcome end event, else running, else failed (cancelled, terminated). */
+  static Outcome outcomeOf(HistoricProcessInstance instance, List<String> endedAt) {
+    if (instance.getEndTime() == null) {
+      return Outcome.RUNNING;
+    }
+    return endedAt.stream().map(Outcome::ofEndEvent).flatMap(Optional::stream).findFirst().orElse(Outcome.FAILED);
+  }
+
+  /**
+   * A baseline or update delivered only if every delivery did; abandoned if its generation was never built;
+   * otherwise its worst delivery's outcome. A rollback has outcomes of its own end events.
+   */
+  static Outcome lifecycleOutcome(HistoricProcessInstance root, List<String> endedAt, List<Outcome> deliveries) {
+    Outcome own = outcomeOf(root, endedAt);
+    if (root.getProcessDefinitionKey().equals("mirror-rollback") || own == Outcome.RUNNING || own == Outcome.ABANDONED) {
+      return own;
+    }
+    if (deliveries.isEmpty()) {
+      return Outcome.FAILED;
+    }
+    return Outcome.worst(deliveries);
+  }
+
+  /** In words, what a lifecycle that did not deliver never made or did. */
+  private static String note(Outcome outcome, HistoricProcessInstance root, List<HistoricProcessInstance> instances,
+      Map<String, Map<String, Object>> variables, Map<String, List<String>> endEvents, List<AuditRecord.Delivery> deliveries) {
+    if (outcome == Outcome.DELIVERED || outcome == Outcome.ROLLED_BACK || outcome == Outcome.RUNNING) {
+      return null;
+    }
+    if (root.getProcessDefinitionKey().equals("mirror-rollback")) {
+      return outcome == Outcome.REJECTED ? "The rollback was rejected; no cluster resources were applied."
+          : "The rollback was not carried out; no cluster resources were applied.";
+    }
+    Optional<HistoricProcessInstance> build = instances.stream()
+        .filter(instance -> instance.getProcessDefinitionKey().equals(GENERATION_KEY)).reduce((first, second) -> second);
+    if (outcome == Outcome.ABANDONED && build.isPresent() && deliveries.isEmpty()) {
+      Map<String, Object> values = variables.getOrDefault(build.get().getId(), Map.of());
+      List<String> ended = endEvents.getOrDefault(build.get().getId(), List.of());
+      String when = ended.contains("abandonedAtConfiguration") ? "when its configuration was to be corrected"
+          : "after its mirror run failed";
+      String what = values.get("generation") == null ? "No generation was made"
+          : "Generation " + values.get("generation") + " of lineage " + values.get("lineage") + " was never made";
+      return what + ": the operators abandoned it " + when + ". Nothing was mirrored into the archive store, carried or applied.";
+    }
+    List<String> enclaves = deliveries.stream().filter(delivery -> delivery.outcome() != Outcome.DELIVERED)
+        .map(delivery -> delivery.enclave() + " (" + delivery.outcome() + ")").toList();
+    return "Not delivered to " + (enclaves.isEmpty() ? "any enclave" : String.join(", ", enclaves))
+        + "; the enclave state there did not advance.";
+  }
+
+  private static AuditRecord.Delivery delivery(HistoricProcessInstance instance, Outcome outcome, Map<String, Object> values,
       Map<String, AuditRecord.Event> human, List<String> endedAt) {
     String transferId = (String) values.get("transferId");
     AuditRecord.Event handover = human.get("signOffHandover");
@@ -206,7 +340,7 @@ public class AuditTrail {
         receipt == null ? null : receipt.actor(), receipt == null ? null : receipt.at(), (String) values.get("receivedMediaId"),
         (String) values.get("receivedSealNumber"), (Boolean) values.get("sealIntact"));
     String plan = (String) values.get("transferSummary");
-    return new AuditRecord.Delivery((String) values.get("enclave"), instance.getId(), transferId,
+    return new AuditRecord.Delivery((String) values.get("enclave"), instance.getId(), outcome, transferId,
         parse((String) values.get("carryGenerations")), values.get("transferBytes") instanceof Long bytes ? bytes : null,
         plan == null ? null : plan.lines().findFirst().orElse(plan), (Boolean) values.get("approved"),
         (String) values.get("approver"), (String) values.get("reviewComment"), (String) values.get("manifestSha256"), custody,
