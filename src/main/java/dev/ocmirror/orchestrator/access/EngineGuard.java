@@ -168,8 +168,7 @@ public class EngineGuard extends CommandInterceptor {
     } catch (RuntimeException e) {
       LOG.warn("Could not record the refusal above for the audit: {}", e.toString());
     }
-    return refusal.kind() == Refusal.Kind.NOT_ALLOWED ? new AuthorizationException(refusal.getMessage())
-        : new BadUserRequestException(refusal.getMessage());
+    return refusal.answer();
   }
 
   private static void logLikeTheEngine(RuntimeException failure) {

@@ -107,10 +107,11 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
     grants.grant(OPERATORS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
     grants.grant(OPERATORS, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
     grants.grant(OPERATORS, Resources.DEPLOYMENT, ANY, Permissions.READ);
+    // No UPDATE_INSTANCE: it opens modification, restarts and variable writes, which walk around every task.
     grants.grant(OPERATORS, Resources.PROCESS_DEFINITION, ANY,
         ProcessDefinitionPermissions.READ, ProcessDefinitionPermissions.READ_INSTANCE,
-        ProcessDefinitionPermissions.READ_HISTORY, ProcessDefinitionPermissions.RETRY_JOB,
-        ProcessDefinitionPermissions.UPDATE_INSTANCE);
+        ProcessDefinitionPermissions.READ_HISTORY, ProcessDefinitionPermissions.RETRY_JOB);
+    grants.withdraw(OPERATORS, Resources.PROCESS_DEFINITION, ANY, ProcessDefinitionPermissions.UPDATE_INSTANCE);
     for (String key : properties.getOperatorStartableProcesses()) {
       grants.grant(OPERATORS, Resources.PROCESS_DEFINITION, key, ProcessDefinitionPermissions.CREATE_INSTANCE);
     }
@@ -217,7 +218,10 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
     }
   }
 
-  /** Adds permissions to the one grant a group holds on a resource, creating it when missing. */
+  /**
+   * Adds permissions to the one grant a group holds on a resource, creating it when missing; withdraws those an
+   * earlier version granted and docs/security.md no longer holds.
+   */
   private static final class Grants {
     private final AuthorizationService authorizations;
 
@@ -243,6 +247,30 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
         if (!authorization.isPermissionGranted(permission)) {
           authorization.addPermission(permission);
           changed = true;
+        }
+      }
+      if (changed) {
+        authorizations.saveAuthorization(authorization);
+      }
+    }
+
+    void withdraw(String groupId, Resource resource, String resourceId, Permission... permissions) {
+      Authorization authorization = authorizations.createAuthorizationQuery()
+          .authorizationType(AUTH_TYPE_GRANT)
+          .groupIdIn(groupId)
+          .resourceType(resource)
+          .resourceId(resourceId)
+          .singleResult();
+      if (authorization == null) {
+        return;
+      }
+      boolean changed = false;
+      for (Permission permission : permissions) {
+        if (authorization.isPermissionGranted(permission)) {
+          authorization.removePermission(permission);
+          changed = true;
+          log.warn("Withdrew {} on {} {} from group {}: an earlier version granted it", permission.getName(),
+              resource.resourceName(), resourceId, groupId);
         }
       }
       if (changed) {

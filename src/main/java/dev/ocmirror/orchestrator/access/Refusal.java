@@ -44,6 +44,23 @@ public class Refusal extends RuntimeException {
     return activity;
   }
 
+  /** How the engine's edge answers a refusal: the engine's own types, so every REST door maps them to 403 and 400. */
+  public RuntimeException answer() {
+    return kind == Kind.NOT_ALLOWED ? new NotAllowed(getMessage()) : new NotAccepted(getMessage());
+  }
+
+  public static final class NotAllowed extends org.camunda.bpm.engine.AuthorizationException {
+    NotAllowed(String message) {
+      super(message);
+    }
+  }
+
+  public static final class NotAccepted extends org.camunda.bpm.engine.BadUserRequestException {
+    NotAccepted(String message) {
+      super(message);
+    }
+  }
+
   /** The refusal somewhere in the causes of an engine exception, if there is one. */
   public static Refusal in(Throwable error) {
     for (Throwable cause = error; cause != null; cause = cause.getCause()) {

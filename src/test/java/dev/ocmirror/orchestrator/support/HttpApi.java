@@ -47,6 +47,11 @@ public final class HttpApi {
         .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
   }
 
+  public Response put(String path, String jsonBody) {
+    return send(request(path).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(jsonBody)));
+  }
+
   private HttpRequest.Builder request(String path) {
     HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "application/json");
     if (authorization != null) {
