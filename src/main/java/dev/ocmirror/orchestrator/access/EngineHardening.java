@@ -49,12 +49,16 @@ public class EngineHardening extends AbstractCamundaConfiguration {
     configuration.setLoginMaxAttempts(Integer.MAX_VALUE);
     configuration.setLoginDelayMaxTime(loginDelayMaxSeconds);
 
-    // A step refused for want of an approval or a receipt would only be refused again a minute later.
-    configuration.setFailedJobCommandFactory(EngineHardening::refusedJobsFailAtOnce);
-
     // Object variables are deserialized only for the engine's short allow list (java.lang wrappers, basic java.util
     // collections): a variable naming any other class is refused when read, whoever wrote it.
     configuration.setDeserializationTypeValidationEnabled(true);
+  }
+
+  @Override
+  public void postInit(ProcessEngineConfigurationImpl configuration) {
+    // After every preInit: the starter sets its own factory there. A step refused for want of an approval or a
+    // receipt would only be refused again a minute later.
+    configuration.setFailedJobCommandFactory(EngineHardening::refusedJobsFailAtOnce);
   }
 
   /** The engine's retry, then, for a step a control refused, no further attempt: an incident with the reason. */

@@ -241,11 +241,12 @@ public final class DeliverySteps {
     @Override
     public DetachedRun start(OcMirrorClient client, String runId, Map<String, Object> variables) {
       LifecycleProperties.Enclave enclave = properties.enclave(ProcessValues.text(variables, "enclave"));
-      String lineage = ProcessValues.text(variables, "lineage");
-      int generation = ProcessValues.number(variables, "importGeneration");
       if (variables.get("transferId") instanceof String transferId) {
         controls.requireVerifiedReceiptToImport(transfer(transferId), enclave.senderMayConfirmReceipt());
-      } else {
+      }
+      String lineage = ProcessValues.text(variables, "lineage");
+      int generation = ProcessValues.number(variables, "importGeneration");
+      if (!(variables.get("transferId") instanceof String)) {
         controls.requireApprovalToRollBack(ProcessValues.text(variables, OcMirrorStep.PROCESS_INSTANCE), enclave.name(),
             lineage, generation);
       }

@@ -320,6 +320,68 @@ class LifecycleEndToEndTest {
     assertThat(tampered.at("/problems/0/problem").asText()).contains("changed after it was sealed");
   }
 
+  /**
+   * The controls are checked where their effect happens: an administrator who moves the token past the approval
+   * gets an incident at staging and no media; past the receipt, an incident at the import and nothing imported.
+   */
+  @Test
+  @Order(4)
+  void anAdministratorWhoMovesPastTheApprovalOrTheReceiptGainsOnlyAnIncident() {
+    ProcessInstance baseline = driver.start("mirror-baseline", LifecycleDriver.config(mirror.alpha()), "north");
+    org.camunda.bpm.engine.task.Task review = driver.waitForTask("reviewTransfer", "north");
+    String delivery = review.getProcessInstanceId();
+    String transferId = (String) runtime.getVariable(delivery, "transferId");
+    String lineage = (String) runtime.getVariable(delivery, "lineage");
+
+    asAdministrator(() -> runtime.createProcessInstanceModification(delivery).cancelAllForActivity("reviewTransfer")
+        .startBeforeActivity("stageMedia").execute());
+    assertThat(incidentAt(delivery, "stageMedia")).startsWith("No change manager has approved transfer " + transferId);
+    assertThat(dir.resolve("media").resolve(transferId)).doesNotExist();
+    assertThat(ledger.transfer(transferId).orElseThrow().state()).isEqualTo("PLANNED");
+
+    asAdministrator(() -> runtime.createProcessInstanceModification(delivery).cancelAllForActivity("stageMedia")
+        .startBeforeActivity("reviewTransfer").execute());
+    driver.complete("cm", driver.waitForTask("reviewTransfer", "north"), Map.of("approved", true, "reviewComment", "ok"));
+    driver.complete("op", driver.waitForTask("signOffHandover", "north"),
+        Map.of("mediaId", "USB-x", "sealNumber", "S-x", "courier", "Dana"));
+    driver.waitForTask("confirmReceipt", "north");
+    asAdministrator(() -> runtime.createProcessInstanceModification(delivery).cancelAllForActivity("confirmReceipt")
+        .startBeforeActivity("importGeneration#multiInstanceBody").execute());
+    assertThat(incidentAt(delivery, "importGeneration"))
+        .isEqualTo("Nobody confirmed the receipt of the media of transfer " + transferId + ", so nothing is imported.");
+    assertThat(ledger.importedGenerations("north", lineage)).isEmpty();
+    assertThat(dir.resolve("north/imports").resolve(lineage)).doesNotExist();
+    runtime.deleteProcessInstance(baseline.getId(), "test over", true, true);
+  }
+
+  private void asAdministrator(Runnable action) {
+    engine.getIdentityService().setAuthentication("root-admin", List.of("admins", "camunda-admin"));
+    try {
+      action.run();
+    } finally {
+      engine.getIdentityService().clearAuthentication();
+    }
+  }
+
+  /** Waits for the incident a refused step raises (at once, not after its retries) and returns its message. */
+  private String incidentAt(String processInstanceId, String activityId) {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+    while (java.time.Instant.now().isBefore(deadline)) {
+      org.camunda.bpm.engine.runtime.Incident incident = runtime.createIncidentQuery().processInstanceId(processInstanceId)
+          .activityId(activityId).singleResult();
+      if (incident != null) {
+        return incident.getIncidentMessage();
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+    throw new AssertionError("no incident at " + activityId + " within a minute");
+  }
+
   @org.springframework.boot.test.web.server.LocalServerPort
   int port;
   @Autowired
