@@ -85,6 +85,10 @@ public class SubmittedValues implements TaskListener {
         }
       }
       case "confirmReceipt" -> {
+        // Tasklist's yes/no choice arrives as text; there is no default, so saying nothing is refused.
+        if ("true".equals(task.getVariable(SEAL_INTACT)) || "false".equals(task.getVariable(SEAL_INTACT))) {
+          task.setVariable(SEAL_INTACT, Boolean.valueOf((String) task.getVariable(SEAL_INTACT)));
+        }
         Boolean intact = flag(task, SEAL_INTACT, "say whether the seal is intact", problems);
         if (Boolean.TRUE.equals(intact)) {
           matches(task, RECEIVED_MEDIA_ID, MEDIA_ID, "media id", problems);
