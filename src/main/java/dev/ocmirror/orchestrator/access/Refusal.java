@@ -44,8 +44,20 @@ public class Refusal extends RuntimeException {
     return activity;
   }
 
+  private static final ThreadLocal<Refusal> ANSWERED = new ThreadLocal<>();
+
+  /** The refusal the engine's edge answered on this thread (a request) since {@link #forget()}, if any. */
+  static Refusal answered() {
+    return ANSWERED.get();
+  }
+
+  static void forget() {
+    ANSWERED.remove();
+  }
+
   /** How the engine's edge answers a refusal: the engine's own types, so every REST door maps them to 403 and 400. */
   public RuntimeException answer() {
+    ANSWERED.set(this);
     return kind == Kind.NOT_ALLOWED ? new NotAllowed(getMessage()) : new NotAccepted(getMessage());
   }
 

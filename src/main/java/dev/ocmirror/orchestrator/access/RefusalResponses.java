@@ -1,43 +1,47 @@
 package dev.ocmirror.orchestrator.access;
 
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.ext.ExceptionMapper;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.camunda.bpm.engine.rest.exception.ExceptionHandlerHelper;
-import org.camunda.bpm.engine.rest.exception.RestException;
-import org.springframework.boot.autoconfigure.jersey.ResourceConfigCustomizer;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.util.ContentCachingResponseWrapper;
 
 /**
- * Some of Camunda's REST resources wrap every engine exception: a refused start becomes "500 Cannot instantiate
- * process definition", a refused comment "400 Not enough parameters submitted". Where the cause is one of the
- * service's refusals, {@code /engine-rest} answers with the refusal's own status and sentence instead.
+ * Camunda's REST resources wrap many engine exceptions: a refused task form becomes "500 Cannot submit task
+ * form", a refused start "500 Cannot instantiate process definition", a refused comment "400 Not enough
+ * parameters submitted". When the service refused something during the request, the answer of either engine API
+ * ({@code /engine-rest}, and {@code /camunda/api/engine} under Tasklist) is the refusal's own: 403 or 400, and
+ * its sentence.
  */
-@Configuration
-public class RefusalResponses {
+public class RefusalResponses extends OncePerRequestFilter {
 
-  @Bean
-  ResourceConfigCustomizer refusalsAnsweredAsThemselves() {
-    return config -> config.register(new Mapper(), 1);
-  }
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  static final class Mapper implements ExceptionMapper<RestException> {
-
-    @Override
-    public Response toResponse(RestException exception) {
-      for (Throwable cause = exception; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-        if (cause instanceof Refusal.NotAllowed || cause instanceof Refusal.NotAccepted) {
-          boolean notAccepted = cause instanceof Refusal.NotAccepted;
-          return Response.status(notAccepted ? Response.Status.BAD_REQUEST : Response.Status.FORBIDDEN)
-              .type(MediaType.APPLICATION_JSON_TYPE)
-              .entity(Map.of("type", notAccepted ? "BadUserRequestException" : "AuthorizationException",
-                  "message", cause.getMessage()))
-              .build();
-        }
+  @Override
+  protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    ContentCachingResponseWrapper answer = new ContentCachingResponseWrapper(response);
+    Refusal.forget();
+    try {
+      chain.doFilter(request, answer);
+      Refusal refusal = Refusal.answered();
+      if (refusal != null && answer.getStatus() >= 400) {
+        boolean notAllowed = refusal.kind() == Refusal.Kind.NOT_ALLOWED;
+        answer.resetBuffer();
+        answer.setStatus(notAllowed ? HttpServletResponse.SC_FORBIDDEN : HttpServletResponse.SC_BAD_REQUEST);
+        answer.setContentType("application/json");
+        answer.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        answer.getOutputStream().write(JSON.writeValueAsBytes(Map.of(
+            "type", notAllowed ? "AuthorizationException" : "BadUserRequestException", "message", refusal.getMessage())));
       }
-      return ExceptionHandlerHelper.getInstance().getResponse(exception);
+    } finally {
+      Refusal.forget();
+      answer.copyBodyToResponse();
     }
   }
 }

@@ -74,6 +74,14 @@ public class WebSecurityConfiguration {
   }
 
   @Bean
+  FilterRegistrationBean<RefusalResponses> refusalResponses() {
+    FilterRegistrationBean<RefusalResponses> registration = new FilterRegistrationBean<>(new RefusalResponses());
+    registration.addUrlPatterns("/engine-rest/*", "/camunda/api/engine/*");
+    registration.setOrder(-50);
+    return registration;
+  }
+
+  @Bean
   FilterRegistrationBean<EngineAuthenticationFilter> engineAuthenticationFilter(IdentityService identityService) {
     FilterRegistrationBean<EngineAuthenticationFilter> registration =
         new FilterRegistrationBean<>(new EngineAuthenticationFilter(identityService));

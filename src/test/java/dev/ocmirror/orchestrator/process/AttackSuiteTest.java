@@ -230,6 +230,31 @@ class AttackSuiteTest extends MockedStepsTest {
         .allSatisfy(event -> assertThat(event.outcome()).isEqualTo("You may comment only on a task you can work."));
   }
 
+  /** Tasklist's own door: the same refusals, and the same work still done there by the right person. */
+  @Test
+  void theTasklistDoorRefusesTheSenderAndTakesTheReceiver() {
+    ProcessInstance update = waitingForReceipt();
+    Task receipt = task("confirmReceipt");
+    String form = "{\"variables\":{\"receivedMediaId\":{\"value\":\"USB-0042\"},\"receivedSealNumber\":{\"value\":"
+        + "\"S-991\"},\"sealIntact\":{\"value\":\"true\"}}}";
+
+    HttpApi.Response bySender = dev.ocmirror.orchestrator.support.WebappSession.signIn(port, "op", "op-secret")
+        .post("/task/" + receipt.getId() + "/submit-form", form);
+    assertThat(bySender.status()).as(bySender.body()).isEqualTo(403);
+    stillWaitingAt("confirmReceipt");
+
+    dev.ocmirror.orchestrator.support.WebappSession receiver =
+        dev.ocmirror.orchestrator.support.WebappSession.signIn(port, "op2", "op2-secret");
+    HttpApi.Response wrongSeal = receiver.post("/task/" + receipt.getId() + "/submit-form", form.replace("S-991", "S-919"));
+    assertThat(wrongSeal.status()).as(wrongSeal.body()).isEqualTo(400);
+    assertThat(wrongSeal.body()).contains("receivedSealNumber").doesNotContain("S-991").doesNotContain("ENGINE-");
+    HttpApi.Response received = receiver.post("/task/" + receipt.getId() + "/submit-form", form);
+    assertThat(received.status()).as(received.body()).isEqualTo(204);
+    assertThat(history.createHistoricVariableInstanceQuery().variableName("sealIntact").singleResult().getValue())
+        .isEqualTo(true);
+    assertThat(timeline(update)).anySatisfy(event -> assertThat(event.what()).isEqualTo("completed Confirm receipt"));
+  }
+
   @Test
   void objectVariablesOfAnyClassAreRefusedAtTheStart() {
     HttpApi.Response started = as("op").post("/engine-rest/process-definition/key/mirror-update/start",

@@ -195,7 +195,8 @@ class LifecycleProcessTest extends MockedStepsTest {
     complete("cm", approval("reviewTransfer"), Map.of("approved", true));
     runJobs();
     complete("op", task("signOffHandover"), Map.of("mediaId", "USB-0042", "sealNumber", "S-991", "courier", "Dana"));
-    complete("op2", task("confirmReceipt"), Map.of("sealIntact", false));
+    // As Tasklist's yes/no choice sends it.
+    complete("op2", task("confirmReceipt"), Map.of("sealIntact", "false"));
     runJobs();
     Task decision = task("decideMediaProblem");
     assertThat(runtime.getVariable(decision.getExecutionId(), "failureSummary")).asString().contains("seal");
