@@ -50,6 +50,9 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
   /** Words of letters and digits joined by single hyphens: no spaces, slashes or other characters. */
   static final String RESOURCE_ID_PATTERN = "[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*";
 
+  /** Changing, deleting, migrating or suspending instances is for admins only (docs/security.md). */
+  private static final Permission[] ADMINS_ONLY_ON_INSTANCES = {ProcessDefinitionPermissions.UPDATE_INSTANCE, ProcessDefinitionPermissions.DELETE_INSTANCE, ProcessDefinitionPermissions.MIGRATE_INSTANCE, ProcessDefinitionPermissions.SUSPEND_INSTANCE, ProcessDefinitionPermissions.UPDATE_INSTANCE_VARIABLE};
+
   private final AccessProperties properties;
 
   public IdentityBootstrap(AccessProperties properties) {
@@ -107,11 +110,10 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
     grants.grant(OPERATORS, Resources.APPLICATION, "tasklist", Permissions.ACCESS);
     grants.grant(OPERATORS, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
     grants.grant(OPERATORS, Resources.DEPLOYMENT, ANY, Permissions.READ);
-    // No UPDATE_INSTANCE: it opens modification, restarts and variable writes, which walk around every task.
+    // Nothing that changes instances: updating one opens modification, restarts and variable writes.
     grants.grant(OPERATORS, Resources.PROCESS_DEFINITION, ANY,
         ProcessDefinitionPermissions.READ, ProcessDefinitionPermissions.READ_INSTANCE,
         ProcessDefinitionPermissions.READ_HISTORY, ProcessDefinitionPermissions.RETRY_JOB);
-    grants.withdraw(OPERATORS, Resources.PROCESS_DEFINITION, ANY, ProcessDefinitionPermissions.UPDATE_INSTANCE);
     for (String key : properties.getOperatorStartableProcesses()) {
       grants.grant(OPERATORS, Resources.PROCESS_DEFINITION, key, ProcessDefinitionPermissions.CREATE_INSTANCE);
     }
@@ -134,6 +136,9 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
 
     for (Resource resource : Resources.values()) {
       grants.grant(ADMINS, resource, ANY, Permissions.ALL);
+    }
+    for (String group : List.of(OPERATORS, CHANGE_MANAGERS, COMPLIANCE)) {
+      grants.withdraw(group, Resources.PROCESS_DEFINITION, ANY, ADMINS_ONLY_ON_INSTANCES);
     }
   }
 

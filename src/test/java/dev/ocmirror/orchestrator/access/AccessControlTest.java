@@ -117,6 +117,33 @@ class AccessControlTest {
     }
   }
 
+  @Autowired
+  IdentityBootstrap bootstrap;
+  @Autowired
+  org.camunda.bpm.engine.ProcessEngine engine;
+
+  @Test
+  void noGroupButAdminsMayChangeInstancesAndAGrantFromAnEarlierVersionIsWithdrawnAtStart() {
+    var changing = List.of(ProcessDefinitionPermissions.UPDATE_INSTANCE, ProcessDefinitionPermissions.DELETE_INSTANCE,
+        ProcessDefinitionPermissions.MIGRATE_INSTANCE, ProcessDefinitionPermissions.SUSPEND_INSTANCE,
+        ProcessDefinitionPermissions.UPDATE_INSTANCE_VARIABLE);
+    var earlier = authorizations.createAuthorizationQuery().groupIdIn(AccessGroups.OPERATORS)
+        .resourceType(Resources.PROCESS_DEFINITION).resourceId("*").singleResult();
+    earlier.addPermission(ProcessDefinitionPermissions.UPDATE_INSTANCE);
+    authorizations.saveAuthorization(earlier);
+
+    bootstrap.postProcessEngineBuild(engine);
+
+    for (String group : List.of(AccessGroups.OPERATORS, AccessGroups.CHANGE_MANAGERS, AccessGroups.COMPLIANCE)) {
+      for (var permission : changing) {
+        assertThat(authorizations.isUserAuthorized("someone", List.of(group), permission, Resources.PROCESS_DEFINITION,
+            "enclave-delivery")).as(group + " " + permission.getName()).isFalse();
+      }
+    }
+    assertThat(authorizations.isUserAuthorized("someone", List.of(AccessGroups.ADMINS),
+        ProcessDefinitionPermissions.UPDATE_INSTANCE, Resources.PROCESS_DEFINITION, "enclave-delivery")).isTrue();
+  }
+
   @Test
   void eachGroupFindsASharedTasklistFilter() {
     assertThat(filters.createTaskFilterQuery().filterName(IdentityBootstrap.OPERATOR_FILTER).count()).isEqualTo(1);
