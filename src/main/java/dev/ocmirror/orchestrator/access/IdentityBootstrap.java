@@ -234,13 +234,18 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
       this.authorizations = authorizations;
     }
 
-    void grant(String groupId, Resource resource, String resourceId, Permission... permissions) {
-      Authorization authorization = authorizations.createAuthorizationQuery()
+    /** The one grant a group holds on a resource, or null. */
+    private Authorization existing(String groupId, Resource resource, String resourceId) {
+      return authorizations.createAuthorizationQuery()
           .authorizationType(AUTH_TYPE_GRANT)
           .groupIdIn(groupId)
           .resourceType(resource)
           .resourceId(resourceId)
           .singleResult();
+    }
+
+    void grant(String groupId, Resource resource, String resourceId, Permission... permissions) {
+      Authorization authorization = existing(groupId, resource, resourceId);
       if (authorization == null) {
         authorization = authorizations.createNewAuthorization(AUTH_TYPE_GRANT);
         authorization.setGroupId(groupId);
@@ -260,12 +265,7 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
     }
 
     void withdraw(String groupId, Resource resource, String resourceId, Permission... permissions) {
-      Authorization authorization = authorizations.createAuthorizationQuery()
-          .authorizationType(AUTH_TYPE_GRANT)
-          .groupIdIn(groupId)
-          .resourceType(resource)
-          .resourceId(resourceId)
-          .singleResult();
+      Authorization authorization = existing(groupId, resource, resourceId);
       if (authorization == null) {
         return;
       }
