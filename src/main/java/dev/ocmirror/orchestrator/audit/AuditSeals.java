@@ -34,6 +34,11 @@ public class AuditSeals {
       .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
       .build();
   private static final String GENESIS = "0".repeat(64);
+  /**
+   * The version of {@link AuditRecord} this build writes and can rebuild. Raise it whenever the record changes, so
+   * that an older seal is reported as such instead of as tampering.
+   */
+  static final int RECORD_FORMAT = 2;
 
   private final JdbcTemplate jdbc;
   private final AuditTrail trail;
@@ -43,13 +48,19 @@ public class AuditSeals {
     this.trail = trail;
   }
 
-  public record Seal(long sequence, String lifecycleId, String recordSha256, String chainSha256, Instant sealedAt) {
+  public record Seal(long sequence, String lifecycleId, String recordSha256, String chainSha256, Instant sealedAt,
+      int recordFormat) {
   }
 
   public record Problem(long sequence, String lifecycleId, String problem) {
   }
 
-  public record Verification(boolean intact, int sealsChecked, List<Problem> problems) {
+  /**
+   * @param intact the chain is whole and every record this version can rebuild is unchanged
+   * @param notRebuilt seals of an earlier record format: their place in the chain is checked, their records cannot
+   *     be rebuilt by this version (compare them with the export made before the upgrade)
+   */
+  public record Verification(boolean intact, int sealsChecked, List<Problem> problems, List<Problem> notRebuilt) {
   }
 
   public static String digest(AuditRecord record) {
@@ -60,8 +71,10 @@ public class AuditSeals {
     }
   }
 
-  private static String chain(String previous, String lifecycleId, String recordSha256) {
-    return Sha256.hex((previous + "\n" + lifecycleId + "\n" + recordSha256).getBytes(StandardCharsets.UTF_8));
+  /** From format 2 on the chain covers the format too, so that relabelling a seal as older breaks the chain. */
+  private static String chain(String previous, String lifecycleId, String recordSha256, int recordFormat) {
+    String link = previous + "\n" + lifecycleId + "\n" + recordSha256 + (recordFormat == 1 ? "" : "\n" + recordFormat);
+    return Sha256.hex(link.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Seals every ended lifecycle not sealed yet, in the order they ended; returns how many. */
@@ -79,11 +92,11 @@ public class AuditSeals {
       List<Seal> seals = seals();
       Seal last = seals.isEmpty() ? null : seals.get(seals.size() - 1);
       String recordSha256 = digest(record.get());
-      String chainSha256 = chain(last == null ? GENESIS : last.chainSha256(), ended.getId(), recordSha256);
+      String chainSha256 = chain(last == null ? GENESIS : last.chainSha256(), ended.getId(), recordSha256, RECORD_FORMAT);
       try {
-        jdbc.update("insert into audit_seal (sequence_number, process_instance_id, record_sha256, chain_sha256, sealed_at)"
-            + " values (?, ?, ?, ?, ?)", last == null ? 1 : last.sequence() + 1, ended.getId(), recordSha256, chainSha256,
-            Timestamp.from(Instant.now()));
+        jdbc.update("insert into audit_seal (sequence_number, process_instance_id, record_sha256, chain_sha256, sealed_at,"
+            + " record_format) values (?, ?, ?, ?, ?, ?)", last == null ? 1 : last.sequence() + 1, ended.getId(), recordSha256,
+            chainSha256, Timestamp.from(Instant.now()), RECORD_FORMAT);
         count++;
       } catch (DuplicateKeyException anotherNode) {
         // Another node sealed at the same moment; the next round continues from its seal.
@@ -94,9 +107,9 @@ public class AuditSeals {
   }
 
   public List<Seal> seals() {
-    return jdbc.query("select sequence_number, process_instance_id, record_sha256, chain_sha256, sealed_at from audit_seal"
-        + " order by sequence_number", (rs, row) -> new Seal(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getTimestamp(5).toInstant()));
+    return jdbc.query("select sequence_number, process_instance_id, record_sha256, chain_sha256, sealed_at, record_format"
+        + " from audit_seal order by sequence_number", (rs, row) -> new Seal(rs.getLong(1), rs.getString(2), rs.getString(3),
+            rs.getString(4), rs.getTimestamp(5).toInstant(), rs.getInt(6)));
   }
 
   public Optional<Seal> sealOf(String lifecycleId) {
@@ -105,6 +118,7 @@ public class AuditSeals {
 
   public Verification verify() {
     List<Problem> problems = new ArrayList<>();
+    List<Problem> notRebuilt = new ArrayList<>();
     String previous = GENESIS;
     long expected = 1;
     List<Seal> seals = seals();
@@ -113,11 +127,16 @@ public class AuditSeals {
         problems.add(new Problem(seal.sequence(), seal.lifecycleId(), "seal " + expected + " is missing from the chain"));
       }
       expected = seal.sequence() + 1;
-      if (!chain(previous, seal.lifecycleId(), seal.recordSha256()).equals(seal.chainSha256())) {
+      if (!chain(previous, seal.lifecycleId(), seal.recordSha256(), seal.recordFormat()).equals(seal.chainSha256())) {
         problems.add(new Problem(seal.sequence(), seal.lifecycleId(), "the seal does not follow from the one before: the seal"
             + " table was changed"));
       }
       previous = seal.chainSha256();
+      if (seal.recordFormat() != RECORD_FORMAT) {
+        notRebuilt.add(new Problem(seal.sequence(), seal.lifecycleId(), "sealed in record format " + seal.recordFormat()
+            + ", which this version does not rebuild; compare it with the export made before the upgrade"));
+        continue;
+      }
       Optional<AuditRecord> record = trail.of(seal.lifecycleId());
       if (record.isEmpty()) {
         problems.add(new Problem(seal.sequence(), seal.lifecycleId(), "the lifecycle's history is gone (deleted, or removed"
@@ -127,6 +146,6 @@ public class AuditSeals {
             + " sealed at " + seal.sealedAt()));
       }
     }
-    return new Verification(problems.isEmpty(), seals.size(), problems);
+    return new Verification(problems.isEmpty(), seals.size(), problems, notRebuilt);
   }
 }

@@ -180,6 +180,35 @@ class LifecycleAuditTest extends MockedStepsTest {
   }
 
   @Test
+  void sealsOfAnEarlierRecordFormatAreNamedAsSuchAndRelabellingASealBreaksTheChain() {
+    ProcessInstance update = start("mirror-update", "op");
+    mirrorRunsSucceed();
+    complete("cm", approval("reviewTransfer"), Map.of("approved", false, "reviewComment", "no"));
+    runJobs();
+    seals.sealPending();
+    JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+    AuditSeals.Seal sealed = seals.sealOf(update.getId()).orElseThrow();
+    jdbc.update("update audit_seal set record_format = 1 where sequence_number = ?", sealed.sequence());
+    assertThat(seals.verify().problems()).extracting(AuditSeals.Problem::problem)
+        .contains("the seal does not follow from the one before: the seal table was changed");
+
+    // What an earlier version wrote: format 1 and its chain, with the digest of a record this version cannot rebuild.
+    String previous = "0".repeat(64);
+    for (AuditSeals.Seal seal : seals.seals()) {
+      String chain = dev.ocmirror.orchestrator.integrity.Sha256.hex((previous + "\n" + seal.lifecycleId() + "\n"
+          + seal.recordSha256()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      jdbc.update("update audit_seal set record_format = 1, chain_sha256 = ? where sequence_number = ?", chain,
+          seal.sequence());
+      previous = chain;
+    }
+    AuditSeals.Verification verification = seals.verify();
+    assertThat(verification.intact()).as(verification.toString()).isTrue();
+    assertThat(verification.notRebuilt()).extracting(AuditSeals.Problem::lifecycleId).contains(update.getId());
+    assertThat(verification.notRebuilt()).allSatisfy(seal -> assertThat(seal.problem()).startsWith("sealed in record format 1"));
+    jdbc.update("delete from audit_seal");
+  }
+
+  @Test
   void aConfigurationOf200KilobytesAndAMebibyteOfFailureDetailsReachTheOperator() {
     StringBuilder config = new StringBuilder("kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\n"
         + "mirror:\n  additionalImages:\n");
