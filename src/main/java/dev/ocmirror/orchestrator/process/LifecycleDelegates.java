@@ -2,6 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.process.ProcessVariables.*;
 
+import dev.ocmirror.orchestrator.control.ControlRefused;
 import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
 import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
@@ -57,6 +58,10 @@ public class LifecycleDelegates {
   @Bean
   JavaDelegate prepareConfiguration(MirrorSteps mirror) {
     return step(execution -> {
+      // Checked again here: a lifecycle restarted past its start event never met the start's check.
+      StartValues.otherMirrorRun(execution).ifPresent(running -> {
+        throw new ControlRefused("Not building a generation: " + running + ".");
+      });
       boolean baseline = Boolean.TRUE.equals(execution.getVariable(BASELINE));
       MirrorSteps.Prepared prepared = mirror.prepare((String) execution.getVariable(IMAGESET_CONFIG), baseline);
       execution.setVariable(LINEAGE, prepared.lineage());

@@ -99,7 +99,7 @@ public class StartValues implements ExecutionListener {
     try {
       List<ProcessInstance> running = execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
           .processDefinitionKeyIn("mirror-baseline", "mirror-update").list().stream()
-          .filter(instance -> !instance.getId().equals(execution.getProcessInstanceId())).toList();
+          .filter(instance -> !instance.getId().equals(Lifecycles.rootOf(execution))).toList();
       return running.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("lifecycle " + running.get(0).getId()
           + " is still building or delivering a generation; one baseline or update runs at a time");
     } finally {

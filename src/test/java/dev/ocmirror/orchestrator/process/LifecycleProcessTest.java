@@ -140,6 +140,26 @@ class LifecycleProcessTest extends MockedStepsTest {
   }
 
   @Test
+  void aSecondLifecycleStartedPastItsStartEventBuildsNothingWhileOneRuns() {
+    start("mirror-update", "op");
+    runJobs();
+    identity.setAuthentication("root-admin", List.of("admins", "camunda-admin"));
+    ProcessInstance second;
+    try {
+      second = runtime.createProcessInstanceByKey("mirror-update").setVariable("imagesetConfig", CONFIG)
+          .startBeforeActivity("buildGeneration").execute(true, false);
+    } finally {
+      identity.clearAuthentication();
+    }
+    assertThatThrownBy(this::runJobs).hasMessageStartingWith("Not building a generation");
+    String generation = history.createHistoricProcessInstanceQuery().superProcessInstanceId(second.getId()).singleResult()
+        .getId();
+    assertThat(runtime.createIncidentQuery().processInstanceId(generation).activityId("prepareConfiguration").singleResult()
+        .getIncidentMessage()).startsWith("Not building a generation: lifecycle ");
+    org.mockito.Mockito.verify(mirror, org.mockito.Mockito.times(1)).prepare(anyString(), anyBoolean());
+  }
+
+  @Test
   void handoverAndReceiptValuesAreCheckedOnTheServer() {
     start("mirror-update", "op");
     mirrorRunsSucceed();
