@@ -6,7 +6,10 @@ import java.util.List;
 import java.util.Set;
 import org.camunda.bpm.engine.AuthorizationException;
 import org.camunda.bpm.engine.BadUserRequestException;
+import org.camunda.bpm.engine.MismatchingMessageCorrelationException;
 import org.camunda.bpm.engine.OptimisticLockingException;
+import org.camunda.bpm.engine.exception.NotValidException;
+import org.camunda.bpm.engine.exception.NullValueException;
 import org.camunda.bpm.engine.TaskAlreadyClaimedException;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.authorization.TaskPermissions;
@@ -172,7 +175,9 @@ public class EngineGuard extends CommandInterceptor {
   }
 
   private static void logLikeTheEngine(RuntimeException failure) {
-    if (failure instanceof TaskAlreadyClaimedException) {
+    if (failure instanceof TaskAlreadyClaimedException || failure instanceof NullValueException
+        || failure instanceof NotValidException || failure instanceof MismatchingMessageCorrelationException) {
+      // The caller asked for something that is not there or not so: their answer says it, the log needs one line.
       LOG.info("Command failed: {}", failure.getMessage());
     } else if (failure instanceof OptimisticLockingException || failure instanceof BadUserRequestException
         || failure instanceof AuthorizationException) {
