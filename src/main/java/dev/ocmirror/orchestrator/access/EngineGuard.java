@@ -15,7 +15,12 @@ import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.authorization.TaskPermissions;
 import org.camunda.bpm.engine.impl.batch.RestartProcessInstancesBatchCmd;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.cmd.AbstractSetJobsRetriesBatchCmd;
 import org.camunda.bpm.engine.impl.cmd.AddCommentCmd;
+import org.camunda.bpm.engine.impl.cmd.ClaimTaskCmd;
+import org.camunda.bpm.engine.impl.cmd.DelegateTaskCmd;
+import org.camunda.bpm.engine.impl.cmd.ResolveTaskCmd;
+import org.camunda.bpm.engine.impl.cmd.SetJobRetriesCmd;
 import org.camunda.bpm.engine.impl.cmd.CompleteExternalTaskCmd;
 import org.camunda.bpm.engine.impl.cmd.CreateAttachmentCmd;
 import org.camunda.bpm.engine.impl.cmd.DeleteAttachmentCmd;
@@ -65,7 +70,7 @@ public class EngineGuard extends CommandInterceptor {
   /** Open to administrators only: each starts or ends a path without the listeners the lifecycle relies on. */
   private static final Set<Class<?>> ADMINS_ONLY = Set.of(StartProcessInstanceAtActivitiesCmd.class,
       RestartProcessInstancesCmd.class, RestartProcessInstancesBatchCmd.class, HandleTaskBpmnErrorCmd.class,
-      HandleTaskEscalationCmd.class);
+      HandleTaskEscalationCmd.class, ResolveTaskCmd.class, DelegateTaskCmd.class);
 
   /** The worker runs inside the service without a signed-in user; no person works these, administrators included. */
   private static final Set<Class<?>> WORKER_ONLY = Set.of(FetchExternalTasksCmd.class, LockExternalTaskCmd.class,
@@ -117,11 +122,26 @@ public class EngineGuard extends CommandInterceptor {
           person);
     }
     boolean admin = isAdmin(person);
-    if (!admin && ADMINS_ONLY.contains(type)) {
-      throw answer(Refusal.notAllowed("Only an administrator may start, restart or end a process other than at its "
-          + "start event or by completing its tasks."), person);
+    if (admin) {
+      return;
     }
-    if (!admin && (command instanceof AddCommentCmd || command instanceof CreateAttachmentCmd)) {
+    if (ADMINS_ONLY.contains(type)) {
+      // Resolving writes any variable with no completion listener to check it; delegating hands the task on.
+      throw answer(Refusal.notAllowed("Only an administrator may start, restart or end a process other than at its "
+          + "start event or by completing its tasks, or resolve or delegate a task."), person);
+    }
+    if (command instanceof ClaimTaskCmd && field(command, "userId") != null
+        && !field(command, "userId").equals(person.getUserId())) {
+      // The one who claims would hand the task, and the right to work it, to anyone, compliance included.
+      throw answer(Refusal.notAllowed("You may claim a task only for yourself."), person);
+    }
+    if ((command instanceof SetJobRetriesCmd && "true".equals(field(command, "isDueDateSet")))
+        || command instanceof AbstractSetJobsRetriesBatchCmd) {
+      // A new due date fires a timer at will, the monthly update's among them.
+      throw answer(Refusal.notAllowed("You may retry a failed step, but only an administrator may change when a job is "
+          + "due or retry jobs in batches."), person);
+    }
+    if (command instanceof AddCommentCmd || command instanceof CreateAttachmentCmd) {
       String taskId = field(command, "taskId");
       if (taskId == null || !canWork(person, taskId)) {
         throw answer(new Refusal(Refusal.Kind.NOT_ALLOWED, "You may comment only on a task you can work.",
