@@ -19,8 +19,9 @@ public class AuditConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(AuditConfiguration.class);
 
   @Bean
-  AuditTrail auditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger, RefusedActs refusedActs) {
-    return new AuditTrail(history, tasks, ledger, refusedActs);
+  AuditTrail auditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger, RefusedActs refusedActs,
+      dev.ocmirror.orchestrator.control.ControlRecords custody) {
+    return new AuditTrail(history, tasks, ledger, refusedActs, custody);
   }
 
   @Bean

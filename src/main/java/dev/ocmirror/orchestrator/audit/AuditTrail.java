@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.audit;
 
+import dev.ocmirror.orchestrator.control.ControlRecords;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,12 +41,15 @@ public class AuditTrail {
   private final TaskService tasks;
   private final LedgerRepository ledger;
   private final RefusedActs refusedActs;
+  private final ControlRecords custody;
 
-  public AuditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger, RefusedActs refusedActs) {
+  public AuditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger, RefusedActs refusedActs,
+      ControlRecords custody) {
     this.history = history;
     this.tasks = tasks;
     this.ledger = ledger;
     this.refusedActs = refusedActs;
+    this.custody = custody;
   }
 
   public Optional<AuditRecord> of(String lifecycleId) {
@@ -330,13 +334,14 @@ public class AuditTrail {
         + "; the enclave state there did not advance.";
   }
 
-  private static AuditRecord.Delivery delivery(HistoricProcessInstance instance, Outcome outcome, Map<String, Object> values,
+  /** The custody chain as the service recorded it: the handover's values are kept out of the process variables. */
+  private AuditRecord.Delivery delivery(HistoricProcessInstance instance, Outcome outcome, Map<String, Object> values,
       Map<String, AuditRecord.Event> human, List<String> endedAt) {
     String transferId = (String) values.get("transferId");
-    AuditRecord.Event handover = human.get("signOffHandover");
+    ControlRecords.Handover handover = transferId == null ? null : custody.latestHandover(transferId).orElse(null);
     AuditRecord.Event receipt = human.get("confirmReceipt");
-    AuditRecord.Custody custody = handover == null ? null : new AuditRecord.Custody((String) values.get("mediaId"),
-        (String) values.get("sealNumber"), (String) values.get("courier"), handover.actor(), handover.at(),
+    AuditRecord.Custody custody = handover == null ? null : new AuditRecord.Custody(handover.mediaId(),
+        handover.sealNumber(), handover.courier(), handover.actor(), handover.at(),
         receipt == null ? null : receipt.actor(), receipt == null ? null : receipt.at(), (String) values.get("receivedMediaId"),
         (String) values.get("receivedSealNumber"), (Boolean) values.get("sealIntact"));
     String plan = (String) values.get("transferSummary");

@@ -74,16 +74,32 @@ public final class ControlRecords {
             rs.getString(3), rs.getTimestamp(4).toInstant(), rs.getString(5), rs.getString(6)), transferId);
   }
 
+  /** The media handed over: what the receiver must read off them again. */
+  public record Handover(String transferId, String actor, Instant at, String mediaId, String sealNumber, String courier,
+      String manifestSha256) {
+  }
+
+  public void recordHandover(Handover handover) {
+    jdbc.update("insert into custody_event (transfer_id, kind, actor, at, manifest_sha256, detail, media_id, seal_number,"
+        + " courier) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", handover.transferId(), CustodyKind.HANDED_OVER.name(),
+        handover.actor(), Timestamp.from(handover.at()), handover.manifestSha256(), "handed over to courier "
+            + handover.courier(), handover.mediaId(), handover.sealNumber(), handover.courier());
+  }
+
+  /** The handover of the media staged last, if they have been handed over since. */
+  public Optional<Handover> latestHandover(String transferId) {
+    Optional<Handover> latest = Optional.empty();
+    for (Handover row : jdbc.query("select transfer_id, actor, at, media_id, seal_number, courier, manifest_sha256, kind"
+        + " from custody_event where transfer_id = ? and kind in ('STAGED', 'HANDED_OVER') order by id",
+        (rs, row) -> rs.getString(8).equals(CustodyKind.STAGED.name()) ? null : new Handover(rs.getString(1), rs.getString(2),
+            rs.getTimestamp(3).toInstant(), rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7)), transferId)) {
+      latest = Optional.ofNullable(row);
+    }
+    return latest;
+  }
+
   /** Who handed over the media staged last, if they have been handed over since. */
   public Optional<String> handedOverBy(String transferId) {
-    Optional<String> actor = Optional.empty();
-    for (CustodyEvent event : custody(transferId)) {
-      if (event.kind() == CustodyKind.STAGED) {
-        actor = Optional.empty();
-      } else if (event.kind() == CustodyKind.HANDED_OVER) {
-        actor = Optional.ofNullable(event.actor());
-      }
-    }
-    return actor;
+    return latestHandover(transferId).map(Handover::actor);
   }
 }

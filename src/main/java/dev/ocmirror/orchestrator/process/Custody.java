@@ -7,6 +7,7 @@ import static dev.ocmirror.orchestrator.process.ProcessVariables.SEAL_INTACT;
 import static dev.ocmirror.orchestrator.process.ProcessVariables.SEAL_NUMBER;
 import static dev.ocmirror.orchestrator.process.ProcessVariables.TRANSFER_ID;
 
+import dev.ocmirror.orchestrator.access.AccessGroups;
 import dev.ocmirror.orchestrator.access.Refusal;
 import dev.ocmirror.orchestrator.control.ControlRecords;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
@@ -50,9 +51,13 @@ public class Custody implements TaskListener {
     if (SIGN_OFF_HANDOVER.equals(task.getTaskDefinitionKey())) {
       if (EVENTNAME_COMPLETE.equals(task.getEventName())) {
         String manifest = ledger.transfer(transferId).map(LedgerRepository.Transfer::manifestSha256).orElse(null);
-        records.recordCustody(new ControlRecords.CustodyEvent(transferId, ControlRecords.CustodyKind.HANDED_OVER,
-            signedIn(task), Instant.now(), manifest, "media " + task.getVariable(MEDIA_ID) + ", seal "
-                + task.getVariable(SEAL_NUMBER) + ", courier " + task.getVariable(COURIER)));
+        records.recordHandover(new ControlRecords.Handover(transferId, operator(task), Instant.now(),
+            (String) task.getVariable(MEDIA_ID), (String) task.getVariable(SEAL_NUMBER), (String) task.getVariable(COURIER),
+            manifest));
+        // The receiver must read these off the media: they stay in the service's record, not where the receipt's
+        // form (or anyone reading the instance) would show them.
+        task.getExecution().removeVariable(MEDIA_ID);
+        task.getExecution().removeVariable(SEAL_NUMBER);
       }
       return;
     }
@@ -65,7 +70,7 @@ public class Custody implements TaskListener {
         }
       }
       case EVENTNAME_COMPLETE -> {
-        String user = signedIn(task);
+        String user = operator(task);
         if (sender.isPresent() && sender.get().equals(user)) {
           throw ownHandover(task);
         }
@@ -85,9 +90,11 @@ public class Custody implements TaskListener {
     return allowed ? Optional.empty() : records.handedOverBy(transferId == null ? "" : transferId);
   }
 
-  private static String signedIn(DelegateTask task) {
+  /** Whoever signs custody is a signed-in member of operators, whoever claimed the task for them. */
+  private static String operator(DelegateTask task) {
     Authentication person = task.getProcessEngineServices().getIdentityService().getCurrentAuthentication();
-    if (person == null || person.getUserId() == null) {
+    if (person == null || person.getUserId() == null || person.getGroupIds() == null
+        || !person.getGroupIds().contains(AccessGroups.OPERATORS)) {
       throw new Refusal(Refusal.Kind.NOT_ALLOWED, "The custody of media is signed by a signed-in operator.",
           task.getProcessInstanceId(), task.getId(), task.getTaskDefinitionKey());
     }

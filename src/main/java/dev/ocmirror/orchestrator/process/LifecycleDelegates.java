@@ -117,7 +117,7 @@ public class LifecycleDelegates {
   JavaDelegate verifyReceipt(DeliverySteps delivery) {
     return step(execution -> {
       if (!Boolean.TRUE.equals(execution.getVariable(SEAL_INTACT))) {
-        throw new DecisionNeeded(DecisionNeeded.Reason.MEDIA_REJECTED, "The seal of media " + execution.getVariable(MEDIA_ID)
+        throw new DecisionNeeded(DecisionNeeded.Reason.MEDIA_REJECTED, "The seal of the media of transfer " + execution.getVariable(TRANSFER_ID)
             + " was reported broken at receipt; nothing was imported", "Reported by the operator who confirmed receipt.");
       }
       DeliverySteps.Received received = delivery.verifyReceipt((String) execution.getVariable(TRANSFER_ID));

@@ -18,6 +18,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import java.util.List;
 import java.util.regex.Pattern;
 import dev.ocmirror.orchestrator.access.Refusal;
+import dev.ocmirror.orchestrator.control.ControlRecords;
+import java.util.Optional;
 import org.camunda.bpm.engine.delegate.DelegateTask;
 import org.camunda.bpm.engine.delegate.TaskListener;
 import org.springframework.stereotype.Component;
@@ -41,9 +43,11 @@ public class SubmittedValues implements TaskListener {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final JdbcTemplate jdbc;
+  private final ControlRecords custody;
 
-  public SubmittedValues(DataSource dataSource) {
+  public SubmittedValues(DataSource dataSource, ControlRecords custody) {
     this.jdbc = new JdbcTemplate(dataSource);
+    this.custody = custody;
   }
 
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,63}");
@@ -91,8 +95,9 @@ public class SubmittedValues implements TaskListener {
         }
         Boolean intact = flag(task, SEAL_INTACT, "say whether the seal is intact", problems);
         if (Boolean.TRUE.equals(intact)) {
-          matches(task, RECEIVED_MEDIA_ID, MEDIA_ID, "media id", problems);
-          matches(task, RECEIVED_SEAL_NUMBER, SEAL_NUMBER, "seal number", problems);
+          Optional<ControlRecords.Handover> handover = custody.latestHandover(String.valueOf(task.getVariable(TRANSFER_ID)));
+          matches(task, RECEIVED_MEDIA_ID, handover.map(ControlRecords.Handover::mediaId), "media id", problems);
+          matches(task, RECEIVED_SEAL_NUMBER, handover.map(ControlRecords.Handover::sealNumber), "seal number", problems);
         }
       }
       case "correctConfiguration" -> {
@@ -190,10 +195,10 @@ public class SubmittedValues implements TaskListener {
   }
 
   /** Names the field that does not match, never the value handed over: the receiver must read it off the media. */
-  private static void matches(DelegateTask task, String received, String handedOver, String what, List<String> problems) {
+  private static void matches(DelegateTask task, String received, Optional<String> handedOver, String what,
+      List<String> problems) {
     Object actual = task.getVariable(received);
-    Object expected = task.getVariable(handedOver);
-    if (actual == null || !actual.toString().trim().equals(expected)) {
+    if (actual == null || handedOver.isEmpty() || !actual.toString().trim().equals(handedOver.get())) {
       problems.add(received + ": the " + what + " read from the received media does not match the handover; read it again,"
           + " and if these are not the media that were sent, report the seal as not intact");
     }
