@@ -26,7 +26,7 @@ public class EngineHardening extends AbstractCamundaConfiguration {
   private final int loginDelayMaxSeconds;
 
   public EngineHardening(RefusedActs refusedActs,
-      @Value("${orchestrator.access.login-delay-max:PT60S}") java.time.Duration loginDelayMax) {
+      @Value("${orchestrator.access.login-delay-max:PT5S}") java.time.Duration loginDelayMax) {
     this.refusedActs = refusedActs;
     this.loginDelayMaxSeconds = (int) Math.max(1, loginDelayMax.toSeconds());
   }

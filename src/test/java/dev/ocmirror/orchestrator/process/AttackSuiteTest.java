@@ -255,6 +255,52 @@ class AttackSuiteTest extends MockedStepsTest {
     assertThat(timeline(update)).anySatisfy(event -> assertThat(event.what()).isEqualTo("completed Confirm receipt"));
   }
 
+  @ParameterizedTest
+  @MethodSource("people")
+  void nobodyButTheHandoverKnowsTheSealAndMediaIdHandedOver(String user) {
+    waitingForReceipt();
+    Task receipt = task("confirmReceipt");
+    HttpApi caller = as(user);
+    List<String> answers = new ArrayList<>();
+    for (String path : List.of("/engine-rest/task/" + receipt.getId() + "/form-variables",
+        "/engine-rest/task/" + receipt.getId() + "/variables", "/engine-rest/variable-instance?variableName=sealNumber",
+        "/engine-rest/process-instance/" + receipt.getProcessInstanceId() + "/variables",
+        "/engine-rest/history/variable-instance?variableName=sealNumber",
+        "/engine-rest/history/detail?processInstanceId=" + receipt.getProcessInstanceId())) {
+      answers.add(path + " " + caller.get(path).body());
+    }
+    if (user.startsWith("op") || user.equals("both")) {
+      answers.add(dev.ocmirror.orchestrator.support.WebappSession.signIn(port, user, user + "-secret")
+          .get("/task/" + receipt.getId() + "/form-variables").body());
+    }
+    assertThat(answers).allSatisfy(answer -> assertThat(answer).doesNotContain("S-991").doesNotContain("USB-0042"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("people")
+  void nobodyResolvesWithVariablesClaimsForSomeoneElseOrFiresATimerEarly(String user) {
+    ProcessInstance update = waitingForApproval();
+    Task review = approval("reviewTransfer");
+    List<AuditRecord.Event> before = timeline(update);
+
+    HttpApi.Response resolve = as(user).post("/engine-rest/task/" + review.getId() + "/resolve",
+        "{\"variables\":{\"transferId\":{\"value\":\"forged\"}}}");
+    assertThat(resolve.status()).as(resolve.body()).isEqualTo(403);
+    HttpApi.Response claimForAnother = as(user).post("/engine-rest/task/" + review.getId() + "/claim", "{\"userId\":\"comp\"}");
+    assertThat(claimForAnother.status()).as(claimForAnother.body()).isEqualTo(403);
+    String timer = management.createJobQuery().processDefinitionKey("mirror-update-schedule").timers().singleResult().getId();
+    HttpApi.Response early = as(user).put("/engine-rest/job/" + timer + "/retries",
+        "{\"retries\":3,\"dueDate\":\"2020-01-01T00:00:00.000+0000\"}");
+    assertThat(early.status()).as(early.body()).isEqualTo(403);
+    runJobs();
+
+    assertThat(runtime.getVariable(review.getExecutionId(), "transferId")).isNotEqualTo("forged");
+    assertThat(tasks.createTaskQuery().taskId(review.getId()).singleResult().getAssignee()).isNull();
+    assertThat(management.createJobQuery().jobId(timer).singleResult().getDuedate()).isInTheFuture();
+    assertThat(runtime.createProcessInstanceQuery().processDefinitionKey("mirror-update").count()).isOne();
+    auditUnchangedOrRecordingTheAttempt(update, before);
+  }
+
   @Test
   void objectVariablesOfAnyClassAreRefusedAtTheStart() {
     HttpApi.Response started = as("op").post("/engine-rest/process-definition/key/mirror-update/start",

@@ -43,6 +43,9 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 /** Every path of the process models, each outcome provoked through the replaced domain steps. */
 class LifecycleProcessTest extends MockedStepsTest {
 
+  @org.springframework.beans.factory.annotation.Autowired
+  dev.ocmirror.orchestrator.control.ControlRecords controlRecords;
+
   // --- the paths of mirror-update and enclave-delivery ---
 
   @Test
@@ -59,7 +62,12 @@ class LifecycleProcessTest extends MockedStepsTest {
     assertThat(passed(update, "enclave-delivery")).contains("stageMedia", "verifyReceipt", "verifyRegistry",
         "applyClusterResources", "closeTransfer", "enclaveUpdated");
     assertThat(historicVariable(update, "enclave-delivery", "approver")).isEqualTo("cm");
-    assertThat(historicVariable(update, "enclave-delivery", "mediaId")).isEqualTo("USB-0042");
+    String transferId = (String) historicVariable(update, "enclave-delivery", "transferId");
+    assertThat(controlRecords.latestHandover(transferId)).get().satisfies(handover -> {
+      assertThat(handover.mediaId()).isEqualTo("USB-0042");
+      assertThat(handover.sealNumber()).isEqualTo("S-991");
+      assertThat(handover.actor()).isEqualTo("op");
+    });
   }
 
   @Test

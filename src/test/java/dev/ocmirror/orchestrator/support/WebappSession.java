@@ -48,6 +48,12 @@ public final class WebappSession {
         .POST(HttpRequest.BodyPublishers.ofString(jsonBody)));
   }
 
+  /** A GET from the webapps' engine API, e.g. {@code /task/{id}/form-variables} as Tasklist loads a form. */
+  public HttpApi.Response get(String enginePath) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + "/camunda/api/engine/engine/default" + enginePath))
+        .header("Accept", "application/json").GET());
+  }
+
   private HttpRequest.Builder withCsrf(HttpRequest.Builder request) {
     for (HttpCookie cookie : cookies.getCookieStore().getCookies()) {
       if (cookie.getName().equals("XSRF-TOKEN")) {
