@@ -330,13 +330,21 @@ class AttackSuiteTest extends MockedStepsTest {
   }
 
   @Test
-  void aTwoHundredKilobyteConfigurationStartsOnPostgresql() {
+  void aTwoHundredKilobyteConfigurationAndAMebibyteOfDetailsReachTheDecisionOnPostgresql() {
     StringBuilder config = new StringBuilder(CONFIG.replace("mirror: {}\n", "mirror:\n  additionalImages:\n"));
     while (config.length() < 200 * 1024) {
       config.append("    - name: registry.example.com/team/service-").append(config.length()).append(":v1\n");
     }
+    String details = "manifest unknown\n".repeat((1 << 20) / 17);
+    org.mockito.Mockito.when(mirror.prepare(anyString(), org.mockito.ArgumentMatchers.anyBoolean())).thenThrow(
+        new dev.ocmirror.orchestrator.lifecycle.DecisionNeeded(
+            dev.ocmirror.orchestrator.lifecycle.DecisionNeeded.Reason.CONFIGURATION_INVALID, "not valid", details));
     ProcessInstance update = as("op", () -> runtime.startProcessInstanceByKey("mirror-update",
         Map.of("imagesetConfig", config.toString())));
     assertThat(runtime.getVariable(update.getId(), "imagesetConfig")).isEqualTo(config.toString());
+    runJobs();
+    Task correct = task("correctConfiguration");
+    assertThat(runtime.getVariable(correct.getExecutionId(), "failureDetails")).isEqualTo(details);
+    assertThat(runtime.getVariable(correct.getExecutionId(), "imagesetConfig")).isEqualTo(config.toString());
   }
 }
