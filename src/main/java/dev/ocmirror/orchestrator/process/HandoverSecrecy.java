@@ -3,7 +3,6 @@ package dev.ocmirror.orchestrator.process;
 import static dev.ocmirror.orchestrator.process.ProcessVariables.MEDIA_ID;
 import static dev.ocmirror.orchestrator.process.ProcessVariables.SEAL_NUMBER;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -29,15 +28,9 @@ public class HandoverSecrecy extends AbstractCamundaConfiguration {
 
   @Override
   public void preInit(ProcessEngineConfigurationImpl configuration) {
-    List<HistoryEventHandler> handlers = new ArrayList<>();
-    handlers.add(new Mask());
-    if (configuration.getCustomHistoryEventHandlers() != null) {
-      handlers.addAll(configuration.getCustomHistoryEventHandlers());
-    }
-    configuration.setCustomHistoryEventHandlers(handlers);
+    HistoryHandlers.addFirst(configuration, new Mask());
   }
 
-  /** Runs before the database's handler, which the engine always adds last. */
   static final class Mask implements HistoryEventHandler {
 
     @Override

@@ -38,13 +38,7 @@ public class LongTextStorage extends AbstractCamundaConfiguration {
     }
     configuration.setCustomPreVariableSerializers(serializers);
 
-    // Before the database's handler, which the engine always adds last.
-    List<HistoryEventHandler> handlers = new ArrayList<>();
-    handlers.add(new FormPropertyExcerpt());
-    if (configuration.getCustomHistoryEventHandlers() != null) {
-      handlers.addAll(configuration.getCustomHistoryEventHandlers());
-    }
-    configuration.setCustomHistoryEventHandlers(handlers);
+    HistoryHandlers.addFirst(configuration, new FormPropertyExcerpt());
   }
 
   /**
