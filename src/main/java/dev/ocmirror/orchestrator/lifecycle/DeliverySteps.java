@@ -241,18 +241,20 @@ public final class DeliverySteps {
     @Override
     public DetachedRun start(OcMirrorClient client, String runId, Map<String, Object> variables) {
       LifecycleProperties.Enclave enclave = properties.enclave(ProcessValues.text(variables, "enclave"));
-      if (variables.get("transferId") instanceof String transferId) {
+      // A delivery imports what it carried; a rollback without a transfer re-imports archives kept on the host.
+      String transferId = variables.get("transferId") instanceof String id ? id : null;
+      if (transferId != null) {
         controls.requireVerifiedReceiptToImport(transfer(transferId), enclave.senderMayConfirmReceipt());
       }
       String lineage = ProcessValues.text(variables, "lineage");
       int generation = ProcessValues.number(variables, "importGeneration");
-      if (!(variables.get("transferId") instanceof String)) {
+      if (transferId == null) {
         controls.requireApprovalToRollBack(ProcessValues.text(variables, OcMirrorStep.PROCESS_INSTANCE), enclave.name(),
             lineage, generation);
       }
       String directory = importDirectory(enclave, lineage, generation);
       Host host = client.host();
-      if (variables.get("transferId") instanceof String transferId) {
+      if (transferId != null) {
         host.createDirectories(directory);
         String media = enclave.mediaMount() + "/" + transferId + "/" + generationDirectory(generation);
         for (FileEntry archive : client.archivesIn(media)) {
