@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.audit;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -56,7 +57,7 @@ public class AuditController {
   public List<LifecycleSummary> lifecycles() {
     return whole(() -> {
       List<LifecycleSummary> all = new ArrayList<>();
-      for (String key : AuditTrail.LIFECYCLE_KEYS) {
+      for (String key : Processes.LIFECYCLES) {
         for (HistoricProcessInstance instance : history.createHistoricProcessInstanceQuery().processDefinitionKey(key).list()) {
           AuditTrail.Outcomes outcomes = trail.outcomes(instance);
           all.add(new LifecycleSummary(instance.getId(), key, instance.getStartUserId(), instance.getStartTime().toInstant(),

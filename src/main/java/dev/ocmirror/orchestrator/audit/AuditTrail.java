@@ -1,5 +1,9 @@
 package dev.ocmirror.orchestrator.audit;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables;
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.EndEvents;
 import dev.ocmirror.orchestrator.control.ControlRecords;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import java.time.Instant;
@@ -30,12 +34,8 @@ import org.camunda.bpm.engine.task.Comment;
 /** Builds the audit record of one lifecycle (a root process instance and everything it called). */
 public class AuditTrail {
 
-  public static final Set<String> LIFECYCLE_KEYS = Set.of("mirror-baseline", "mirror-update", "mirror-rollback");
   private static final Set<String> SYSTEM_STEPS = Set.of("serviceTask", "callActivity", "multiInstanceBody");
   private static final int MAX_VALUE = 4000;
-
-  static final String DELIVERY_KEY = "enclave-delivery";
-  static final String GENERATION_KEY = "mirror-generation";
 
   private final HistoryService history;
   private final TaskService tasks;
@@ -54,7 +54,7 @@ public class AuditTrail {
 
   public Optional<AuditRecord> of(String lifecycleId) {
     HistoricProcessInstance root = history.createHistoricProcessInstanceQuery().processInstanceId(lifecycleId).singleResult();
-    if (root == null || !LIFECYCLE_KEYS.contains(root.getProcessDefinitionKey())) {
+    if (root == null || !Processes.LIFECYCLES.contains(root.getProcessDefinitionKey())) {
       return Optional.empty();
     }
     List<HistoricProcessInstance> instances = new ArrayList<>(history.createHistoricProcessInstanceQuery()
@@ -101,14 +101,14 @@ public class AuditTrail {
     Integer number = rootValues.get("generation") instanceof Integer value ? value : null;
     List<AuditRecord.Archive> archives = lineage == null || number == null ? List.of()
         : ledger.archives(lineage, number).stream().map(a -> new AuditRecord.Archive(a.fileName(), a.size(), a.sha256())).toList();
-    AuditRecord.Generation generation = new AuditRecord.Generation(lineage, number, (String) rootValues.get("configDigest"),
-        (String) rootValues.get("configDiff"), (String) rootValues.get("ocMirrorVersion"), rootValues.get("imagesPlanned"),
-        rootValues.get("imageCount"), archives);
+    AuditRecord.Generation generation = new AuditRecord.Generation(lineage, number, (String) rootValues.get(Variables.CONFIG_DIGEST),
+        (String) rootValues.get(Variables.CONFIG_DIFF), (String) rootValues.get(Variables.OC_MIRROR_VERSION), rootValues.get(Variables.IMAGES_PLANNED),
+        rootValues.get(Variables.IMAGE_COUNT), archives);
 
     List<AuditRecord.Delivery> deliveries = new ArrayList<>();
     Set<String> ids = instances.stream().map(HistoricProcessInstance::getId).collect(Collectors.toSet());
     for (HistoricProcessInstance instance : instances) {
-      if (instance.getProcessDefinitionKey().equals(DELIVERY_KEY)) {
+      if (instance.getProcessDefinitionKey().equals(Processes.DELIVERY)) {
         List<String> ended = endEvents.getOrDefault(instance.getId(), List.of());
         deliveries.add(delivery(instance, outcomeOf(instance, ended), variables.get(instance.getId()),
             humanByTask.getOrDefault(instance.getId(), Map.of()), ended));
@@ -124,7 +124,7 @@ public class AuditTrail {
     Outcome outcome = lifecycleOutcome(root, endEvents.getOrDefault(root.getId(), List.of()),
         deliveries.stream().map(AuditRecord.Delivery::outcome).toList());
     AuditRecord.Lifecycle lifecycle = new AuditRecord.Lifecycle(root.getId(), root.getProcessDefinitionKey(),
-        Optional.ofNullable(root.getStartUserId()).orElse((String) rootValues.get("requestedBy")), instant(root.getStartTime()),
+        Optional.ofNullable(root.getStartUserId()).orElse((String) rootValues.get(Variables.REQUESTED_BY)), instant(root.getStartTime()),
         instant(root.getEndTime()), outcome, root.getState(), endEvents.getOrDefault(root.getId(), List.of()),
         note(outcome, root, instances, variables, endEvents, deliveries));
     return Optional.of(new AuditRecord(lifecycle, generation, deliveries, applied, timeline));
@@ -269,7 +269,7 @@ public class AuditTrail {
   public Outcomes outcomes(HistoricProcessInstance root) {
     Map<String, Outcome> enclaves = new TreeMap<>();
     for (HistoricProcessInstance delivery : history.createHistoricProcessInstanceQuery().rootProcessInstanceId(root.getId())
-        .processDefinitionKey(DELIVERY_KEY).list()) {
+        .processDefinitionKey(Processes.DELIVERY).list()) {
       HistoricVariableInstance enclave = history.createHistoricVariableInstanceQuery().processInstanceId(delivery.getId())
           .variableName("enclave").list().stream().findFirst().orElse(null);
       enclaves.put(enclave == null ? delivery.getId() : String.valueOf(enclave.getValue()),
@@ -298,7 +298,7 @@ public class AuditTrail {
    */
   static Outcome lifecycleOutcome(HistoricProcessInstance root, List<String> endedAt, List<Outcome> deliveries) {
     Outcome own = outcomeOf(root, endedAt);
-    if (root.getProcessDefinitionKey().equals("mirror-rollback") || own == Outcome.RUNNING || own == Outcome.ABANDONED) {
+    if (root.getProcessDefinitionKey().equals(Processes.ROLLBACK) || own == Outcome.RUNNING || own == Outcome.ABANDONED) {
       return own;
     }
     if (deliveries.isEmpty()) {
@@ -313,16 +313,16 @@ public class AuditTrail {
     if (outcome == Outcome.DELIVERED || outcome == Outcome.ROLLED_BACK || outcome == Outcome.RUNNING) {
       return null;
     }
-    if (root.getProcessDefinitionKey().equals("mirror-rollback")) {
+    if (root.getProcessDefinitionKey().equals(Processes.ROLLBACK)) {
       return outcome == Outcome.REJECTED ? "The rollback was rejected; no cluster resources were applied."
           : "The rollback was not carried out; no cluster resources were applied.";
     }
     Optional<HistoricProcessInstance> build = instances.stream()
-        .filter(instance -> instance.getProcessDefinitionKey().equals(GENERATION_KEY)).reduce((first, second) -> second);
+        .filter(instance -> instance.getProcessDefinitionKey().equals(Processes.GENERATION)).reduce((first, second) -> second);
     if (outcome == Outcome.ABANDONED && build.isPresent() && deliveries.isEmpty()) {
       Map<String, Object> values = variables.getOrDefault(build.get().getId(), Map.of());
       List<String> ended = endEvents.getOrDefault(build.get().getId(), List.of());
-      String when = ended.contains("abandonedAtConfiguration") ? "when its configuration was to be corrected"
+      String when = ended.contains(EndEvents.ABANDONED_AT_CONFIGURATION) ? "when its configuration was to be corrected"
           : "after its mirror run failed";
       String what = values.get("generation") == null ? "No generation was made"
           : "Generation " + values.get("generation") + " of lineage " + values.get("lineage") + " was never made";
@@ -337,19 +337,19 @@ public class AuditTrail {
   /** The custody chain as the service recorded it: the handover's values are kept out of the process variables. */
   private AuditRecord.Delivery delivery(HistoricProcessInstance instance, Outcome outcome, Map<String, Object> values,
       Map<String, AuditRecord.Event> human, List<String> endedAt) {
-    String transferId = (String) values.get("transferId");
+    String transferId = (String) values.get(Variables.TRANSFER_ID);
     ControlRecords.Handover handover = transferId == null ? null : custody.latestHandover(transferId).orElse(null);
-    AuditRecord.Event receipt = human.get("confirmReceipt");
+    AuditRecord.Event receipt = human.get(UserTasks.CONFIRM_RECEIPT);
     AuditRecord.Custody custody = handover == null ? null : new AuditRecord.Custody(handover.mediaId(),
         handover.sealNumber(), handover.courier(), handover.actor(), handover.at(),
-        receipt == null ? null : receipt.actor(), receipt == null ? null : receipt.at(), (String) values.get("receivedMediaId"),
-        (String) values.get("receivedSealNumber"), (Boolean) values.get("sealIntact"));
-    String plan = (String) values.get("transferSummary");
+        receipt == null ? null : receipt.actor(), receipt == null ? null : receipt.at(), (String) values.get(Variables.RECEIVED_MEDIA_ID),
+        (String) values.get(Variables.RECEIVED_SEAL_NUMBER), (Boolean) values.get(Variables.SEAL_INTACT));
+    String plan = (String) values.get(Variables.TRANSFER_SUMMARY);
     return new AuditRecord.Delivery((String) values.get("enclave"), instance.getId(), outcome, transferId,
-        parse((String) values.get("carryGenerations")), values.get("transferBytes") instanceof Long bytes ? bytes : null,
+        parse((String) values.get(Variables.CARRY_GENERATIONS)), values.get(Variables.TRANSFER_BYTES) instanceof Long bytes ? bytes : null,
         plan == null ? null : plan.lines().findFirst().orElse(plan), (Boolean) values.get("approved"),
-        (String) values.get("approver"), (String) values.get("reviewComment"), (String) values.get("manifestSha256"), custody,
-        values.get("verifiedFiles"), values.get("imagesVerified"), endedAt);
+        (String) values.get(Variables.APPROVER), (String) values.get(Variables.REVIEW_COMMENT), (String) values.get(Variables.MANIFEST_SHA256), custody,
+        values.get(Variables.VERIFIED_FILES), values.get(Variables.IMAGES_VERIFIED), endedAt);
   }
 
   private static List<Integer> parse(String generations) {
@@ -370,7 +370,7 @@ public class AuditTrail {
   /** Lifecycles that have ended, oldest end first. */
   public List<HistoricProcessInstance> endedLifecycles() {
     List<HistoricProcessInstance> ended = new ArrayList<>();
-    for (String key : LIFECYCLE_KEYS) {
+    for (String key : Processes.LIFECYCLES) {
       ended.addAll(history.createHistoricProcessInstanceQuery().processDefinitionKey(key).finished().list());
     }
     ended.sort(Comparator.comparing(HistoricProcessInstance::getEndTime).thenComparing(HistoricProcessInstance::getId));

@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.audit;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.EndEvents;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -13,16 +14,16 @@ public enum Outcome {
   RUNNING, DELIVERED, ROLLED_BACK, REJECTED, ABANDONED, FAILED;
 
   private static final Map<String, Outcome> BY_END_EVENT = Map.ofEntries(
-      Map.entry("enclaveUpdated", DELIVERED),
-      Map.entry("transferRejected", REJECTED),
-      Map.entry("abandonedAtReceipt", ABANDONED),
-      Map.entry("abandonedAtImport", ABANDONED),
-      Map.entry("delivered", DELIVERED),
-      Map.entry("lifecycleAbandoned", ABANDONED),
-      Map.entry("rolledBack", ROLLED_BACK),
-      Map.entry("rollbackRejected", REJECTED),
-      Map.entry("rollbackAbandoned", ABANDONED),
-      Map.entry("noRollback", ABANDONED));
+      Map.entry(EndEvents.ENCLAVE_UPDATED, DELIVERED),
+      Map.entry(EndEvents.TRANSFER_REJECTED, REJECTED),
+      Map.entry(EndEvents.ABANDONED_AT_RECEIPT, ABANDONED),
+      Map.entry(EndEvents.ABANDONED_AT_IMPORT, ABANDONED),
+      Map.entry(EndEvents.DELIVERED, DELIVERED),
+      Map.entry(EndEvents.LIFECYCLE_ABANDONED, ABANDONED),
+      Map.entry(EndEvents.ROLLED_BACK, ROLLED_BACK),
+      Map.entry(EndEvents.ROLLBACK_REJECTED, REJECTED),
+      Map.entry(EndEvents.ROLLBACK_ABANDONED, ABANDONED),
+      Map.entry(EndEvents.NO_ROLLBACK, ABANDONED));
 
   /** From the worst down: a lifecycle delivered to some enclaves and not to others takes its worst delivery's. */
   private static final List<Outcome> WORST_FIRST = List.of(FAILED, RUNNING, ABANDONED, REJECTED, ROLLED_BACK, DELIVERED);

@@ -39,7 +39,6 @@ import java.util.UUID;
  */
 public final class DeliverySteps {
 
-  public static final String IMPORT_TOPIC = "oc-mirror-import";
   private static final Duration OC_APPLY_LIMIT = Duration.ofMinutes(10);
   // Tens of gigabytes from removable media.
   private static final Duration COPY_LIMIT = Duration.ofHours(12);
@@ -159,6 +158,17 @@ public final class DeliverySteps {
   }
 
   /**
+   * Media whose seal was reported broken are not even looked at: what they hold cannot be trusted, whatever the
+   * manifest says.
+   */
+  public static void refuseBrokenSeal(String transferId, boolean sealIntact) {
+    if (!sealIntact) {
+      throw new DecisionNeeded(DecisionNeeded.Reason.MEDIA_REJECTED, "The seal of the media of transfer " + transferId
+          + " was reported broken at receipt; nothing was imported", "Reported by the operator who confirmed receipt.");
+    }
+  }
+
+  /**
    * Verifies the media where the import host sees them: a valid signature by the configured key, the manifest
    * the service staged for this transfer, and every file's size and SHA-256. Any mismatch stops the import.
    */
@@ -220,18 +230,13 @@ public final class DeliverySteps {
   private final class ImportStep implements OcMirrorStep {
 
     @Override
-    public String topic() {
-      return IMPORT_TOPIC;
+    public Host openHost(Purpose purpose) {
+      return Hosts.open(enclave(purpose).importHost());
     }
 
     @Override
-    public Host openHost(Map<String, Object> variables) {
-      return Hosts.open(properties.enclave(ProcessValues.text(variables, "enclave")).importHost());
-    }
-
-    @Override
-    public OcMirrorClient client(Host host, Map<String, Object> variables) {
-      return new OcMirrorClient(host, properties.enclave(ProcessValues.text(variables, "enclave")).settings());
+    public OcMirrorClient client(Host host, Purpose purpose) {
+      return new OcMirrorClient(host, enclave(purpose).settings());
     }
 
     /**
@@ -239,17 +244,17 @@ public final class DeliverySteps {
      * beside them, and a rollback may need them after the media have gone back.
      */
     @Override
-    public DetachedRun start(OcMirrorClient client, String runId, Map<String, Object> variables) {
-      LifecycleProperties.Enclave enclave = properties.enclave(ProcessValues.text(variables, "enclave"));
+    public DetachedRun start(OcMirrorClient client, String runId, Purpose purpose) {
+      LifecycleProperties.Enclave enclave = enclave(purpose);
       // A delivery imports what it carried; a rollback without a transfer re-imports archives kept on the host.
-      String transferId = variables.get("transferId") instanceof String id ? id : null;
+      String transferId = purpose.transferId();
       if (transferId != null) {
         controls.requireVerifiedReceiptToImport(transfer(transferId), enclave.senderMayConfirmReceipt());
       }
-      String lineage = ProcessValues.text(variables, "lineage");
-      int generation = ProcessValues.number(variables, "importGeneration");
+      String lineage = Purpose.needed(purpose.lineage(), "lineage");
+      int generation = Purpose.needed(purpose.importGeneration(), "generation to import");
       if (transferId == null) {
-        controls.requireApprovalToRollBack(ProcessValues.text(variables, OcMirrorStep.PROCESS_INSTANCE), enclave.name(),
+        controls.requireApprovalToRollBack(Purpose.needed(purpose.lifecycleStep(), "process instance"), enclave.name(),
             lineage, generation);
       }
       String directory = importDirectory(enclave, lineage, generation);
@@ -273,16 +278,20 @@ public final class DeliverySteps {
     }
 
     @Override
-    public RunVerdict finish(OcMirrorClient client, DetachedRun run, Map<String, Object> variables) {
-      LifecycleProperties.Enclave enclave = properties.enclave(ProcessValues.text(variables, "enclave"));
-      String lineage = ProcessValues.text(variables, "lineage");
-      int generation = ProcessValues.number(variables, "importGeneration");
+    public RunVerdict finish(OcMirrorClient client, DetachedRun run, Purpose purpose) {
+      LifecycleProperties.Enclave enclave = enclave(purpose);
+      String lineage = Purpose.needed(purpose.lineage(), "lineage");
+      int generation = Purpose.needed(purpose.importGeneration(), "generation to import");
       OcMirrorOutcome outcome = client.outcome(run, Workflow.DISK_TO_MIRROR, importDirectory(enclave, lineage, generation), false);
       if (outcome.succeeded() && !ledger.importedGenerations(enclave.name(), lineage).contains(generation)) {
         ledger.recordImport(enclave.name(), lineage, generation, Instant.now());
       }
       return OutcomeVerdicts.of(outcome, run, DecisionNeeded.Reason.IMPORT_FAILED,
-          Map.of("lastImportedGeneration", generation));
+          new RunVerdict.Results(null, null, null, null, generation));
+    }
+
+    private LifecycleProperties.Enclave enclave(Purpose purpose) {
+      return properties.enclave(Purpose.needed(purpose.enclave(), "enclave"));
     }
   }
 

@@ -19,9 +19,7 @@ import dev.ocmirror.orchestrator.remote.Host;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -30,8 +28,6 @@ import java.util.UUID;
  */
 public final class MirrorSteps {
 
-  public static final String DRY_RUN_TOPIC = "oc-mirror-dry-run";
-  public static final String MIRROR_TO_DISK_TOPIC = "oc-mirror-to-disk";
   private static final int MAX_MAPPING = 64 << 20;
 
   private final LifecycleProperties properties;
@@ -103,64 +99,58 @@ public final class MirrorSteps {
 
   /** The dry run: counts the images of the configuration and keeps their list for the ledger. */
   public OcMirrorStep dryRun() {
-    return new MirrorHostStep(DRY_RUN_TOPIC, true);
+    return new MirrorHostStep(true);
   }
 
   /** mirrorToDisk: writes the generation's archives into the lineage's workspace. */
   public OcMirrorStep mirrorToDisk() {
-    return new MirrorHostStep(MIRROR_TO_DISK_TOPIC, false);
+    return new MirrorHostStep(false);
   }
 
   private final class MirrorHostStep implements OcMirrorStep {
 
-    private final String topic;
     private final boolean dryRun;
 
-    MirrorHostStep(String topic, boolean dryRun) {
-      this.topic = topic;
+    MirrorHostStep(boolean dryRun) {
       this.dryRun = dryRun;
     }
 
     @Override
-    public String topic() {
-      return topic;
-    }
-
-    @Override
-    public Host openHost(Map<String, Object> variables) {
+    public Host openHost(Purpose purpose) {
       return Hosts.open(properties.mirror().host());
     }
 
     @Override
-    public OcMirrorClient client(Host host, Map<String, Object> variables) {
+    public OcMirrorClient client(Host host, Purpose purpose) {
       return new OcMirrorClient(host, properties.mirror().settings());
     }
 
     @Override
-    public DetachedRun start(OcMirrorClient client, String runId, Map<String, Object> variables) {
-      return client.startMirrorToDisk(runId, workspace(ProcessValues.text(variables, "lineage")),
-          properties.mirror().cacheDirectory(), ProcessValues.text(variables, "imagesetConfig"), dryRun, null);
+    public DetachedRun start(OcMirrorClient client, String runId, Purpose purpose) {
+      return client.startMirrorToDisk(runId, workspace(Purpose.needed(purpose.lineage(), "lineage")),
+          properties.mirror().cacheDirectory(), Purpose.needed(purpose.imagesetConfig(), "ImageSetConfiguration"), dryRun,
+          null);
     }
 
     @Override
-    public RunVerdict finish(OcMirrorClient client, DetachedRun run, Map<String, Object> variables) {
-      String lineage = ProcessValues.text(variables, "lineage");
-      int generation = ProcessValues.number(variables, "generation");
+    public RunVerdict finish(OcMirrorClient client, DetachedRun run, Purpose purpose) {
+      String lineage = Purpose.needed(purpose.lineage(), "lineage");
+      int generation = Purpose.needed(purpose.generation(), "generation");
       String workspace = workspace(lineage);
       OcMirrorOutcome outcome = client.outcome(run, Workflow.MIRROR_TO_DISK, workspace, dryRun);
-      Map<String, Object> results = new LinkedHashMap<>();
-      results.put("ocMirrorVersion", outcome.ocMirrorVersion() == null ? "unknown" : outcome.ocMirrorVersion());
+      String version = outcome.ocMirrorVersion() == null ? "unknown" : outcome.ocMirrorVersion();
+      RunVerdict.Results results = new RunVerdict.Results(version, null, null, null, null);
       if (outcome.succeeded() && dryRun) {
         Host host = client.host();
         byte[] mapping = host.read(workspace + "/working-dir/dry-run/mapping.txt", MAX_MAPPING);
         host.write(mappingFile(lineage, generation), mapping);
         List<String> images = mappingImages(new String(mapping, StandardCharsets.UTF_8));
-        results.put("imagesPlanned", images.size());
-        results.put("imagesMissingFromCache", host.stat(workspace + "/working-dir/dry-run/missing.txt").isPresent()
+        int missing = host.stat(workspace + "/working-dir/dry-run/missing.txt").isPresent()
             ? mappingImages(new String(host.read(workspace + "/working-dir/dry-run/missing.txt", MAX_MAPPING),
-                StandardCharsets.UTF_8)).size() : 0);
+                StandardCharsets.UTF_8)).size() : 0;
+        results = new RunVerdict.Results(version, images.size(), missing, null, null);
       } else if (outcome.succeeded()) {
-        results.put("archivesWritten", outcome.archives().size());
+        results = new RunVerdict.Results(version, null, null, outcome.archives().size(), null);
       }
       return OutcomeVerdicts.of(outcome, run, DecisionNeeded.Reason.MIRROR_FAILED, results);
     }

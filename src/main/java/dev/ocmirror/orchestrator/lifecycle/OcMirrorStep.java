@@ -3,7 +3,6 @@ package dev.ocmirror.orchestrator.lifecycle;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorClient;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
 import dev.ocmirror.orchestrator.remote.Host;
-import java.util.Map;
 
 /**
  * One long oc-mirror run of the lifecycle (dry run, mirrorToDisk, import). The worker starts it under a run id
@@ -13,20 +12,30 @@ import java.util.Map;
 public interface OcMirrorStep {
 
   /**
-   * Besides the process variables, the worker passes the id of the process instance the run is for under this
-   * name: a step may check a record of that instance (a rollback's approval) before it starts.
+   * What a run is for. Which fields a step needs depends on the step; it says which one is missing.
+   *
+   * @param lifecycleStep the process instance the run is for: a step may check a record of it (a rollback's
+   *     approval) before it starts
+   * @param importGeneration the generation an import brings in, one of those its transfer carries
+   * @param transferId the transfer an import takes its archives from; none for a rollback's re-import
    */
-  String PROCESS_INSTANCE = "processInstanceId";
+  record Purpose(String lifecycleStep, String enclave, String lineage, Integer generation, String imagesetConfig,
+      Integer importGeneration, String transferId) {
 
-  /** The external task topic the process models use for this step. */
-  String topic();
+    static <T> T needed(T value, String what) {
+      if (value == null || value instanceof String text && text.isBlank()) {
+        throw new IllegalStateException("The oc-mirror run has no " + what);
+      }
+      return value;
+    }
+  }
 
   /** The host the run belongs on; the caller closes it. */
-  Host openHost(Map<String, Object> variables);
+  Host openHost(Purpose purpose);
 
-  OcMirrorClient client(Host host, Map<String, Object> variables);
+  OcMirrorClient client(Host host, Purpose purpose);
 
-  DetachedRun start(OcMirrorClient client, String runId, Map<String, Object> variables);
+  DetachedRun start(OcMirrorClient client, String runId, Purpose purpose);
 
-  RunVerdict finish(OcMirrorClient client, DetachedRun run, Map<String, Object> variables);
+  RunVerdict finish(OcMirrorClient client, DetachedRun run, Purpose purpose);
 }

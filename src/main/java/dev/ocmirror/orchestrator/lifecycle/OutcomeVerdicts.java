@@ -2,7 +2,6 @@ package dev.ocmirror.orchestrator.lifecycle;
 
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorOutcome;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
-import java.util.Map;
 
 /** Sorts a judged oc-mirror run into the three ways a process goes on. */
 final class OutcomeVerdicts {
@@ -13,7 +12,7 @@ final class OutcomeVerdicts {
   }
 
   static RunVerdict of(OcMirrorOutcome outcome, DetachedRun run, DecisionNeeded.Reason businessReason,
-      Map<String, Object> onSuccess) {
+      RunVerdict.Results onSuccess) {
     String what = outcome.workflow() == null ? "oc-mirror" : outcome.workflow().logName() + (outcome.dryRun() ? " (dry run)" : "");
     String message = what + " " + outcome.verdict() + (outcome.exitStatus() == null ? "" : ", exit " + outcome.exitStatus())
         + ": " + String.join("; ", outcome.reasons());

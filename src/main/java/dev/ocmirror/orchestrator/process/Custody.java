@@ -1,12 +1,13 @@
 package dev.ocmirror.orchestrator.process;
 
-import static dev.ocmirror.orchestrator.process.ProcessVariables.COURIER;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.ENCLAVE;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.MEDIA_ID;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.SEAL_INTACT;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.SEAL_NUMBER;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.TRANSFER_ID;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.COURIER;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.ENCLAVE;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.MEDIA_ID;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.SEAL_INTACT;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.SEAL_NUMBER;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.TRANSFER_ID;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
 import dev.ocmirror.orchestrator.access.AccessGroups;
 import dev.ocmirror.orchestrator.access.Refusal;
 import dev.ocmirror.orchestrator.control.ControlRecords;
@@ -26,11 +27,11 @@ import org.springframework.stereotype.Component;
  * nor can confirm their receipt, unless the enclave is configured to allow it. Runs after {@link SubmittedValues}
  * has accepted the values.
  */
-@Component("custody")
+@Component(Custody.BEAN)
 public class Custody implements TaskListener {
 
-  static final String SIGN_OFF_HANDOVER = "signOffHandover";
-  static final String CONFIRM_RECEIPT = "confirmReceipt";
+  static final String BEAN = "custody";
+
 
   private final AuthorizationService authorizations;
   private final ControlRecords records;
@@ -48,7 +49,7 @@ public class Custody implements TaskListener {
   @Override
   public void notify(DelegateTask task) {
     String transferId = (String) task.getVariable(TRANSFER_ID);
-    if (SIGN_OFF_HANDOVER.equals(task.getTaskDefinitionKey())) {
+    if (UserTasks.SIGN_OFF_HANDOVER.equals(task.getTaskDefinitionKey())) {
       if (EVENTNAME_COMPLETE.equals(task.getEventName())) {
         String manifest = ledger.transfer(transferId).map(LedgerRepository.Transfer::manifestSha256).orElse(null);
         records.recordHandover(new ControlRecords.Handover(transferId, operator(task), Instant.now(),

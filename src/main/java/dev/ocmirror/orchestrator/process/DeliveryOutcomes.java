@@ -1,5 +1,7 @@
 package dev.ocmirror.orchestrator.process;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables;
 import dev.ocmirror.orchestrator.audit.Outcome;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import java.util.List;
@@ -16,10 +18,10 @@ import org.springframework.stereotype.Component;
 public class DeliveryOutcomes implements ExecutionListener {
 
   private final LedgerRepository ledger;
-  private final LifecycleDelegates.EnclaveSelection enclaves;
+  private final EnclaveSelection enclaves;
   private final LifecycleMetrics metrics;
 
-  public DeliveryOutcomes(LedgerRepository ledger, LifecycleDelegates.EnclaveSelection enclaves, LifecycleMetrics metrics) {
+  public DeliveryOutcomes(LedgerRepository ledger, EnclaveSelection enclaves, LifecycleMetrics metrics) {
     this.ledger = ledger;
     this.enclaves = enclaves;
     this.metrics = metrics;
@@ -36,8 +38,8 @@ public class DeliveryOutcomes implements ExecutionListener {
     String process = execution.getProcessDefinitionId().split(":")[0];
     Outcome outcome = Outcome.ofEndEvent(execution.getCurrentActivityId()).orElseGet(() -> Outcome.worst(
         ledger.transfersOf(Lifecycles.rootOf(execution)).stream().map(DeliveryOutcomes::outcomeOf).toList()));
-    if (outcome == Outcome.ABANDONED && execution.getVariable(ProcessVariables.TRANSFER_ID) instanceof String transferId
-        && process.equals("enclave-delivery")) {
+    if (outcome == Outcome.ABANDONED && execution.getVariable(Variables.TRANSFER_ID) instanceof String transferId
+        && process.equals(Processes.DELIVERY)) {
       ledger.updateTransfer(transferId, "ABANDONED", null);
     }
     metrics.outcome(process, outcome.name());

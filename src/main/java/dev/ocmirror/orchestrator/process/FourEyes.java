@@ -1,13 +1,14 @@
 package dev.ocmirror.orchestrator.process;
 
-import static dev.ocmirror.orchestrator.process.ProcessVariables.APPROVED;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.APPROVER;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.ENCLAVE;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.GENERATION;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.LINEAGE;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.REVIEW_COMMENT;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.TRANSFER_ID;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.APPROVED;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.APPROVER;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.ENCLAVE;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.GENERATION;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.LINEAGE;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.REVIEW_COMMENT;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.TRANSFER_ID;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
 import dev.ocmirror.orchestrator.access.AccessGroups;
 import dev.ocmirror.orchestrator.access.Refusal;
 import dev.ocmirror.orchestrator.control.ControlRecords;
@@ -28,10 +29,11 @@ import org.springframework.stereotype.Component;
  * complete, this listener refuses, whatever the authorizations say. A completion is recorded as an approval row:
  * who decided, when, and for which plan, which is what staging and the rollback check before they act.
  */
-@Component("fourEyes")
+@Component(FourEyes.BEAN)
 public class FourEyes implements TaskListener {
 
-  static final String REVIEW_TRANSFER = "reviewTransfer";
+  static final String BEAN = "fourEyes";
+
 
   private final AuthorizationService authorizations;
   private final Controls controls;
@@ -73,7 +75,7 @@ public class FourEyes implements TaskListener {
     }
     String subject;
     String digest;
-    if (REVIEW_TRANSFER.equals(task.getTaskDefinitionKey())) {
+    if (UserTasks.REVIEW_TRANSFER.equals(task.getTaskDefinitionKey())) {
       subject = (String) task.getVariable(TRANSFER_ID);
       LedgerRepository.Transfer transfer = ledger.transfer(subject == null ? "" : subject)
           .filter(planned -> Lifecycles.rootOf(task).equals(planned.lifecycleId()))
@@ -87,14 +89,14 @@ public class FourEyes implements TaskListener {
     boolean approved = Boolean.TRUE.equals(task.getVariable(APPROVED));
     controls.records().recordApproval(new ControlRecords.Approval(subject, digest, approved, person.getUserId(),
         Instant.now(), (String) task.getVariable(REVIEW_COMMENT), task.getId()));
-    if (REVIEW_TRANSFER.equals(task.getTaskDefinitionKey()) && !approved) {
+    if (UserTasks.REVIEW_TRANSFER.equals(task.getTaskDefinitionKey()) && !approved) {
       ledger.updateTransfer(subject, "REJECTED", null);
     }
     task.setVariable(APPROVER, person.getUserId());
   }
 
   private static String ownRequest(DelegateTask task) {
-    String what = REVIEW_TRANSFER.equals(task.getTaskDefinitionKey()) ? "transfer" : "rollback";
+    String what = UserTasks.REVIEW_TRANSFER.equals(task.getTaskDefinitionKey()) ? "transfer" : "rollback";
     return "You requested this " + what + ", so another change manager must approve it.";
   }
 

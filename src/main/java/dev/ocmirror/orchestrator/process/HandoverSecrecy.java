@@ -1,7 +1,7 @@
 package dev.ocmirror.orchestrator.process;
 
-import static dev.ocmirror.orchestrator.process.ProcessVariables.MEDIA_ID;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.SEAL_NUMBER;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.MEDIA_ID;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.SEAL_NUMBER;
 
 import java.util.List;
 import java.util.Set;

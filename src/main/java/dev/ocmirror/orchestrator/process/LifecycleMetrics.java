@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.process;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,7 +19,7 @@ public class LifecycleMetrics {
   public LifecycleMetrics(MeterRegistry registry, TaskService tasks) {
     this.registry = registry;
     Gauge.builder("ocmirror.approvals.waiting", tasks,
-            service -> service.createTaskQuery().taskDefinitionKeyIn("reviewTransfer", "approveRollback").count())
+            service -> service.createTaskQuery().taskDefinitionKeyIn(UserTasks.REVIEW_TRANSFER, UserTasks.APPROVE_ROLLBACK).count())
         .description("Approvals (reviewTransfer, approveRollback) waiting for a change manager")
         .register(registry);
   }

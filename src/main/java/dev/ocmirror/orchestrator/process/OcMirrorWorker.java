@@ -1,5 +1,7 @@
 package dev.ocmirror.orchestrator.process;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Topics;
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables;
 import dev.ocmirror.orchestrator.control.ControlRefused;
 import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
@@ -22,8 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.externaltask.ExternalTaskQueryBuilder;
@@ -43,10 +43,10 @@ import org.springframework.stereotype.Component;
 public class OcMirrorWorker implements SmartLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(OcMirrorWorker.class);
-  private static final int ATTEMPTS = 3;
-  private static final Duration RETRY_AFTER = Duration.ofMinutes(1);
-  private static final List<String> VARIABLES = List.of("lineage", "generation", "imagesetConfig", "enclave",
-      "importGeneration", "transferId");
+  private static final int ATTEMPTS = RetryPolicy.ATTEMPTS;
+  private static final Duration RETRY_AFTER = RetryPolicy.INTERVAL;
+  private static final List<String> VARIABLES = List.of(Variables.LINEAGE, Variables.GENERATION, Variables.IMAGESET_CONFIG,
+      Variables.ENCLAVE, Variables.IMPORT_GENERATION, Variables.TRANSFER_ID);
 
   private final ExternalTaskService externalTasks;
   private final RuntimeService runtime;
@@ -79,8 +79,7 @@ public class OcMirrorWorker implements SmartLifecycle {
       LOG.info("The oc-mirror worker is disabled (orchestrator.worker.enabled=false); another node must work the runs");
       return;
     }
-    steps = List.of(mirror.dryRun(), mirror.mirrorToDisk(), delivery.importGeneration()).stream()
-        .collect(Collectors.toMap(OcMirrorStep::topic, Function.identity()));
+    steps = stepsByTopic(mirror, delivery);
     runs = Executors.newFixedThreadPool(settings.maxRuns(), runnable -> {
       Thread thread = new Thread(runnable, "oc-mirror-run");
       thread.setDaemon(true);
@@ -90,6 +89,12 @@ public class OcMirrorWorker implements SmartLifecycle {
     poller.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
     running = true;
     LOG.info("oc-mirror worker {} polls every {} for topics {}", workerId, settings.pollInterval(), steps.keySet());
+  }
+
+  /** The step that works each topic of the models. */
+  static Map<String, OcMirrorStep> stepsByTopic(MirrorSteps mirror, DeliverySteps delivery) {
+    return Map.of(Topics.DRY_RUN, mirror.dryRun(), Topics.MIRROR_TO_DISK, mirror.mirrorToDisk(),
+        Topics.IMPORT, delivery.importGeneration());
   }
 
   @Override
@@ -157,19 +162,18 @@ public class OcMirrorWorker implements SmartLifecycle {
 
   private void work(LockedExternalTask task) {
     OcMirrorStep step = steps.get(task.getTopicName());
-    Map<String, Object> variables = new HashMap<>(task.getVariables());
-    variables.put(OcMirrorStep.PROCESS_INSTANCE, task.getProcessInstanceId());
+    OcMirrorStep.Purpose purpose = purpose(task);
     int attempt = task.getRetries() == null ? 1 : ATTEMPTS - task.getRetries() + 1;
     String runId = "task-" + task.getId() + "-" + attempt;
-    try (Host host = step.openHost(variables)) {
-      OcMirrorClient client = step.client(host, variables);
+    try (Host host = step.openHost(purpose)) {
+      OcMirrorClient client = step.client(host, purpose);
       // Starting may take long (an import first copies the archives from the media): keep the lock meanwhile.
       long beat = settings.lockDuration().dividedBy(4).toMillis();
       java.util.concurrent.ScheduledFuture<?> heartbeat = poller.scheduleWithFixedDelay(() -> lock(task), beat, beat,
           TimeUnit.MILLISECONDS);
       DetachedRun run;
       try {
-        run = step.start(client, runId, variables);
+        run = step.start(client, runId, purpose);
       } finally {
         heartbeat.cancel(false);
       }
@@ -200,16 +204,48 @@ public class OcMirrorWorker implements SmartLifecycle {
         }
       }
       report(task, client.progress(run));
-      RunVerdict verdict = step.finish(client, run, variables);
+      RunVerdict verdict = step.finish(client, run, purpose);
       metrics.runFinished(task.getTopicName(), verdict.kind() == RunVerdict.Kind.DECISION_NEEDED ? verdict.reason().name()
           : verdict.kind().name());
       switch (verdict.kind()) {
-        case COMPLETED -> externalTasks.complete(task.getId(), workerId, verdict.variables());
+        case COMPLETED -> externalTasks.complete(task.getId(), workerId, variables(verdict.results()));
         case DECISION_NEEDED -> externalTasks.handleBpmnError(task.getId(), workerId, verdict.reason().name(), verdict.message(),
-            Map.of(ProcessVariables.FAILURE_REASON, verdict.reason().name(), ProcessVariables.FAILURE_SUMMARY, verdict.message(),
-                ProcessVariables.FAILURE_DETAILS, LifecycleDelegates.truncated(verdict.details())));
+            Map.of(Variables.FAILURE_REASON, verdict.reason().name(), Variables.FAILURE_SUMMARY, verdict.message(),
+                Variables.FAILURE_DETAILS, StepDelegate.truncated(verdict.details())));
         case TECHNICAL_FAULT -> fail(task, verdict.message(), verdict.details(), verdict.retryAfter());
       }
+    }
+  }
+
+  private static OcMirrorStep.Purpose purpose(LockedExternalTask task) {
+    Map<String, Object> values = task.getVariables();
+    return new OcMirrorStep.Purpose(task.getProcessInstanceId(), text(values, Variables.ENCLAVE),
+        text(values, Variables.LINEAGE), number(values, Variables.GENERATION), text(values, Variables.IMAGESET_CONFIG),
+        number(values, Variables.IMPORT_GENERATION), text(values, Variables.TRANSFER_ID));
+  }
+
+  private static String text(Map<String, Object> values, String name) {
+    return values.get(name) instanceof String text ? text : null;
+  }
+
+  private static Integer number(Map<String, Object> values, String name) {
+    return values.get(name) instanceof Number number ? Integer.valueOf(number.intValue()) : null;
+  }
+
+  /** The results a run reported, as the variables the models and the audit read. */
+  static Map<String, Object> variables(RunVerdict.Results results) {
+    Map<String, Object> variables = new HashMap<>();
+    putPresent(variables, Variables.OC_MIRROR_VERSION, results.ocMirrorVersion());
+    putPresent(variables, Variables.IMAGES_PLANNED, results.imagesPlanned());
+    putPresent(variables, Variables.IMAGES_MISSING_FROM_CACHE, results.imagesMissingFromCache());
+    putPresent(variables, Variables.ARCHIVES_WRITTEN, results.archivesWritten());
+    putPresent(variables, Variables.LAST_IMPORTED_GENERATION, results.lastImportedGeneration());
+    return variables;
+  }
+
+  private static void putPresent(Map<String, Object> variables, String name, Object value) {
+    if (value != null) {
+      variables.put(name, value);
     }
   }
 
@@ -232,7 +268,7 @@ public class OcMirrorWorker implements SmartLifecycle {
   /** Progress on the task's execution, where Cockpit shows it: images done of total, and when. */
   private void report(LockedExternalTask task, OcMirrorProgress progress) {
     try {
-      runtime.setVariableLocal(task.getExecutionId(), "ocMirrorProgress", progress.status().state() + ": "
+      runtime.setVariableLocal(task.getExecutionId(), Variables.OC_MIRROR_PROGRESS, progress.status().state() + ": "
           + progress.imagesDone() + " of " + (progress.imagesTotal() == null ? "?" : progress.imagesTotal())
           + " images at " + Instant.now());
     } catch (RuntimeException e) {

@@ -1,8 +1,9 @@
 package dev.ocmirror.orchestrator.process;
 
-import static dev.ocmirror.orchestrator.process.ProcessVariables.IMAGESET_CONFIG;
-import static dev.ocmirror.orchestrator.process.ProcessVariables.REQUESTED_BY;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.IMAGESET_CONFIG;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.REQUESTED_BY;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -27,7 +28,7 @@ public class StartScheduledUpdate implements JavaDelegate {
 
   @Override
   public void execute(DelegateExecution execution) {
-    var running = StartValues.otherMirrorRun(execution);
+    var running = OneMirrorRun.otherThan(execution);
     if (running.isPresent()) {
       LOG.warn("The scheduled update did not start: {}", running.get());
       return;
@@ -35,7 +36,7 @@ public class StartScheduledUpdate implements JavaDelegate {
     // Without a baseline there is nothing to repeat; this text leads to the operators' correction task.
     String config = mirror.scheduledConfiguration().orElse(
         "# No configuration for the scheduled update: take a baseline first or set orchestrator.update.configuration-file\n");
-    execution.getProcessEngineServices().getRuntimeService().startProcessInstanceByKey("mirror-update",
+    execution.getProcessEngineServices().getRuntimeService().startProcessInstanceByKey(Processes.UPDATE,
         Map.of(IMAGESET_CONFIG, config, REQUESTED_BY, SCHEDULE));
   }
 }

@@ -1,7 +1,8 @@
 package dev.ocmirror.orchestrator.process;
 
-import static dev.ocmirror.orchestrator.process.ProcessVariables.*;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,13 +51,13 @@ public class StartValues implements ExecutionListener {
         problems.add(name + ": start values are text, numbers or yes/no, not " + type.getName());
       }
     }
-    if (process.equals("mirror-rollback")) {
+    if (process.equals(Processes.ROLLBACK)) {
       Object enclave = execution.getVariable(ENCLAVE);
       if (!(enclave instanceof String name) || properties.findEnclave(name).isEmpty()) {
         problems.add("enclave: one of " + properties.enclaveNames() + ", not " + describe(enclave));
       }
     } else {
-      otherMirrorRun(execution).ifPresent(problems::add);
+      OneMirrorRun.otherThan(execution).ifPresent(problems::add);
       Object config = execution.getVariable(IMAGESET_CONFIG);
       if (!(config instanceof String text) || text.isBlank()) {
         problems.add("imagesetConfig: the ImageSetConfiguration as YAML text is required");
@@ -78,7 +79,7 @@ public class StartValues implements ExecutionListener {
       }
     }
     if (properties.mirror().simulated()) {
-      execution.setVariable("ocMirrorSimulated", true);
+      execution.setVariable(OC_MIRROR_SIMULATED, true);
     }
     if (!problems.isEmpty()) {
       throw new Refusal(Refusal.Kind.NOT_ACCEPTED, "Cannot start " + process + ": " + String.join("; ", problems) + ".",
@@ -86,27 +87,6 @@ public class StartValues implements ExecutionListener {
     }
     // The four-eyes rule reads this record, never the variable above.
     records.recordRequest(new ControlRecords.Request(execution.getProcessInstanceId(), process, user, Instant.now()));
-  }
-
-  /**
-   * Only one baseline or update at a time: both would take the same generation number and run oc-mirror in the
-   * same workspace. The check sees every instance, whoever starts.
-   */
-  static java.util.Optional<String> otherMirrorRun(DelegateExecution execution) {
-    CommandContext context = Context.getCommandContext();
-    boolean checking = context.isAuthorizationCheckEnabled();
-    context.disableAuthorizationCheck();
-    try {
-      List<ProcessInstance> running = execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
-          .processDefinitionKeyIn("mirror-baseline", "mirror-update").list().stream()
-          .filter(instance -> !instance.getId().equals(Lifecycles.rootOf(execution))).toList();
-      return running.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of("lifecycle " + running.get(0).getId()
-          + " is still building or delivering a generation; one baseline or update runs at a time");
-    } finally {
-      if (checking) {
-        context.enableAuthorizationCheck();
-      }
-    }
   }
 
   private static String describe(Object value) {

@@ -1,7 +1,8 @@
 package dev.ocmirror.orchestrator.process;
 
-import static dev.ocmirror.orchestrator.process.ProcessVariables.*;
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,15 +31,17 @@ import org.springframework.stereotype.Component;
  * plan under review, the media handed over) is kept aside then and compared at completion. Every problem is
  * named at once and nothing is kept when one exists.
  */
-@Component("submittedValues")
+@Component(SubmittedValues.BEAN)
 public class SubmittedValues implements TaskListener {
 
+  static final String BEAN = "submittedValues";
+
   private static final Map<String, Set<String>> OWN_FIELDS = Map.of(
-      "reviewTransfer", Set.of(APPROVED, REVIEW_COMMENT),
-      "approveRollback", Set.of(APPROVED, REVIEW_COMMENT),
-      "signOffHandover", Set.of(MEDIA_ID, SEAL_NUMBER, COURIER),
-      "confirmReceipt", Set.of(SEAL_INTACT, RECEIVED_MEDIA_ID, RECEIVED_SEAL_NUMBER),
-      "correctConfiguration", Set.of(DECISION, IMAGESET_CONFIG));
+      UserTasks.REVIEW_TRANSFER, Set.of(APPROVED, REVIEW_COMMENT),
+      UserTasks.APPROVE_ROLLBACK, Set.of(APPROVED, REVIEW_COMMENT),
+      UserTasks.SIGN_OFF_HANDOVER, Set.of(MEDIA_ID, SEAL_NUMBER, COURIER),
+      UserTasks.CONFIRM_RECEIPT, Set.of(SEAL_INTACT, RECEIVED_MEDIA_ID, RECEIVED_SEAL_NUMBER),
+      UserTasks.CORRECT_CONFIGURATION, Set.of(DECISION, IMAGESET_CONFIG));
   private static final Set<String> DECISION_FIELDS = Set.of(DECISION);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,18 +72,18 @@ public class SubmittedValues implements TaskListener {
     List<String> problems = new ArrayList<>();
     onlyOwnFields(task, problems);
     switch (task.getTaskDefinitionKey()) {
-      case "reviewTransfer" -> {
+      case UserTasks.REVIEW_TRANSFER -> {
         Boolean approved = flag(task, APPROVED, "approve or reject", problems);
         comment(task, Boolean.FALSE.equals(approved), problems);
         if (Boolean.TRUE.equals(approved) && !Boolean.TRUE.equals(task.getVariable(PLAN_PROVABLE))) {
           problems.add("this transfer cannot be proven complete, so it cannot be approved; reject it and take a new baseline");
         }
       }
-      case "approveRollback" -> {
+      case UserTasks.APPROVE_ROLLBACK -> {
         Boolean approved = flag(task, APPROVED, "approve or reject", problems);
         comment(task, Boolean.FALSE.equals(approved), problems);
       }
-      case "signOffHandover" -> {
+      case UserTasks.SIGN_OFF_HANDOVER -> {
         label(task, MEDIA_ID, "media id", problems);
         label(task, SEAL_NUMBER, "seal number", problems);
         Object courier = task.getVariable(COURIER);
@@ -88,7 +91,7 @@ public class SubmittedValues implements TaskListener {
           problems.add("courier: the name of whoever carries the media (1 to 128 characters)");
         }
       }
-      case "confirmReceipt" -> {
+      case UserTasks.CONFIRM_RECEIPT -> {
         // Tasklist's yes/no choice arrives as text; there is no default, so saying nothing is refused.
         if ("true".equals(task.getVariable(SEAL_INTACT)) || "false".equals(task.getVariable(SEAL_INTACT))) {
           task.setVariable(SEAL_INTACT, Boolean.valueOf((String) task.getVariable(SEAL_INTACT)));
@@ -100,7 +103,7 @@ public class SubmittedValues implements TaskListener {
           matches(task, RECEIVED_SEAL_NUMBER, handover.map(ControlRecords.Handover::sealNumber), "seal number", problems);
         }
       }
-      case "correctConfiguration" -> {
+      case UserTasks.CORRECT_CONFIGURATION -> {
         decision(task, problems);
         Object config = task.getVariable(IMAGESET_CONFIG);
         if (!(config instanceof String text) || text.isBlank() || text.length() > MAX_CONFIG) {

@@ -1,0 +1,78 @@
+package dev.ocmirror.orchestrator.process;
+
+import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_ASSIGNMENT;
+import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_COMPLETE;
+import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_CREATE;
+import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_DELETE;
+
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
+import java.util.ArrayList;
+import java.util.List;
+import org.camunda.bpm.engine.impl.bpmn.behavior.UserTaskActivityBehavior;
+import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
+import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
+import org.camunda.bpm.engine.impl.task.TaskDefinition;
+import org.camunda.bpm.engine.impl.task.listener.DelegateExpressionTaskListener;
+import org.camunda.bpm.engine.impl.util.xml.Element;
+import org.camunda.bpm.spring.boot.starter.configuration.impl.AbstractCamundaConfiguration;
+import org.springframework.stereotype.Component;
+
+/**
+ * What every model gets without declaring it, so that no model can forget it: the listeners that guard the user
+ * tasks, and the one retry policy for every job. The models declare only their own behaviour.
+ */
+@Component
+public class ModelConventions extends AbstractCamundaConfiguration {
+
+  /** A listener bean on the events of a user task. */
+  record Attachment(String bean, List<String> events) {
+  }
+
+  /**
+   * The listeners a user task gets, in the order they run for each event: every task's submitted values are checked
+   * first, then its control (four eyes, custody) sees the accepted values.
+   */
+  static List<Attachment> listenersOf(String taskId) {
+    List<Attachment> attachments = new ArrayList<>();
+    attachments.add(new Attachment(SubmittedValues.BEAN, List.of(EVENTNAME_CREATE, EVENTNAME_DELETE, EVENTNAME_COMPLETE)));
+    if (UserTasks.APPROVALS.contains(taskId)) {
+      attachments.add(new Attachment(FourEyes.BEAN, List.of(EVENTNAME_CREATE, EVENTNAME_ASSIGNMENT, EVENTNAME_COMPLETE)));
+    }
+    if (UserTasks.SIGN_OFF_HANDOVER.equals(taskId)) {
+      attachments.add(new Attachment(Custody.BEAN, List.of(EVENTNAME_COMPLETE)));
+    }
+    if (UserTasks.CONFIRM_RECEIPT.equals(taskId)) {
+      attachments.add(new Attachment(Custody.BEAN, List.of(EVENTNAME_CREATE, EVENTNAME_ASSIGNMENT, EVENTNAME_COMPLETE)));
+    }
+    return attachments;
+  }
+
+  @Override
+  public void preInit(ProcessEngineConfigurationImpl configuration) {
+    List<BpmnParseListener> listeners = new ArrayList<>();
+    listeners.add(new UserTaskListeners());
+    if (configuration.getCustomPreBPMNParseListeners() != null) {
+      listeners.addAll(configuration.getCustomPreBPMNParseListeners());
+    }
+    configuration.setCustomPreBPMNParseListeners(listeners);
+    configuration.setFailedJobRetryTimeCycle(RetryPolicy.timeCycle());
+  }
+
+  private static final class UserTaskListeners extends AbstractBpmnParseListener {
+
+    @Override
+    public void parseUserTask(Element userTaskElement, ScopeImpl scope, ActivityImpl activity) {
+      TaskDefinition task = ((UserTaskActivityBehavior) activity.getActivityBehavior()).getTaskDefinition();
+      for (Attachment attachment : listenersOf(activity.getId())) {
+        // Resolved when the event fires, like a listener the model declares: the bean is the application's.
+        DelegateExpressionTaskListener listener = new DelegateExpressionTaskListener(Context.getProcessEngineConfiguration()
+            .getExpressionManager().createExpression("${" + attachment.bean() + "}"), List.of());
+        attachment.events().forEach(event -> task.addTaskListener(event, listener));
+      }
+    }
+  }
+}

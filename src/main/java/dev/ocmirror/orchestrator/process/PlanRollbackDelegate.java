@@ -1,0 +1,28 @@
+package dev.ocmirror.orchestrator.process;
+
+import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
+
+import dev.ocmirror.orchestrator.lifecycle.RollbackSteps;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.springframework.stereotype.Component;
+
+/** Finds the generation an enclave goes back to: the one it held before its live one. */
+@Component("planRollback")
+class PlanRollbackDelegate extends StepDelegate {
+
+  private final RollbackSteps rollback;
+
+  PlanRollbackDelegate(RollbackSteps rollback) {
+    this.rollback = rollback;
+  }
+
+  @Override
+  protected void run(DelegateExecution execution) {
+    RollbackSteps.RollbackPlan plan = rollback.plan(text(execution, ENCLAVE));
+    execution.setVariable(LINEAGE, plan.lineage());
+    execution.setVariable(FROM_GENERATION, plan.fromGeneration());
+    execution.setVariable(GENERATION, plan.toGeneration());
+    execution.setVariable(IMPORT_GENERATION, plan.toGeneration());
+    execution.setVariable(ROLLBACK_SUMMARY, plan.summary());
+  }
+}
