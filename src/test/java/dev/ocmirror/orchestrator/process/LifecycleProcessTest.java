@@ -307,7 +307,14 @@ class LifecycleProcessTest extends MockedStepsTest {
     Job job = management.createJobQuery().activityId("recordGeneration").singleResult();
     for (int attempt = 0; attempt < 3; attempt++) {
       Job current = management.createJobQuery().jobId(job.getId()).singleResult();
+      java.util.Date failedAt = new java.util.Date();
       assertThatThrownBy(() -> management.executeJob(current.getId())).hasMessageContaining("archive store unreachable");
+      Job after = management.createJobQuery().jobId(job.getId()).singleResult();
+      assertThat(after.getRetries()).as("attempts left after attempt " + (attempt + 1)).isEqualTo(2 - attempt);
+      if (after.getRetries() > 0) {
+        // The service's one retry policy, which no model repeats: the next attempt a minute later.
+        assertThat(after.getDuedate()).isCloseTo(new java.util.Date(failedAt.getTime() + 60_000), 5_000);
+      }
     }
     assertThat(runtime.createIncidentQuery().activityId("recordGeneration").singleResult().getIncidentMessage())
         .contains("archive store unreachable");
