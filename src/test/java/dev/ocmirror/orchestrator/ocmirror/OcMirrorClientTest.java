@@ -3,6 +3,7 @@ package dev.ocmirror.orchestrator.ocmirror;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.awaitility.Awaitility;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorOutcome.Verdict;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
 import dev.ocmirror.orchestrator.remote.FileEntry;
@@ -204,9 +205,8 @@ class OcMirrorClientTest {
         OcMirrorClient client = new OcMirrorClient(host, settings);
         DetachedRun run = client.startMirrorToDisk("remote-m2d", workspace, dir.resolve("rc").toString(),
             config(alpha, beta, gamma), false, null);
-        for (int i = 0; i < 100 && client.progress(run).imagesTotal() == null; i++) {
-          Thread.sleep(100);
-        }
+        Awaitility.await("the run's image count").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            .until(() -> client.progress(run).imagesTotal() != null);
         OcMirrorProgress progress = client.progress(run);
         assertThat(progress.status().state()).isEqualTo(RunStatus.State.RUNNING);
         assertThat(progress.imagesTotal()).isEqualTo(3);

@@ -2,8 +2,8 @@ package dev.ocmirror.orchestrator.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.awaitility.Awaitility;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,22 +116,15 @@ public final class LifecycleDriver {
 
   /** Waits for a condition while failing at once on an incident or a person's decision, with its message. */
   public void waitFor(String what, BooleanSupplier condition) {
-    Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
-    while (!condition.getAsBoolean()) {
+    Awaitility.await(what).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
       List<Incident> incidents = runtime.createIncidentQuery().list();
       assertThat(incidents).as("incidents while waiting for " + what).isEmpty();
       List<Task> decisions = tasks.createTaskQuery().taskDefinitionKeyLike("decide%").list();
       assertThat(decisions).as("decisions asked while waiting for " + what + ": "
           + decisions.stream().map(task -> runtime.getVariable(task.getExecutionId(), "failureSummary") + "\n"
               + runtime.getVariable(task.getExecutionId(), "failureDetails")).toList()).isEmpty();
-      assertThat(Instant.now()).as("waiting for " + what).isBefore(deadline);
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+      return condition.getAsBoolean();
+    });
   }
 
   public List<String> historicActivities(ProcessInstance root, String enclave) {

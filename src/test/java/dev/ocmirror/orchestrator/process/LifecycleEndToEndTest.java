@@ -2,6 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.awaitility.Awaitility;
 import dev.ocmirror.orchestrator.ledger.LedgerRepository;
 import dev.ocmirror.orchestrator.simulator.MirrorFixture;
 import dev.ocmirror.orchestrator.support.ServiceTest;
@@ -365,21 +366,11 @@ class LifecycleEndToEndTest {
 
   /** Waits for the incident a refused step raises (at once, not after its retries) and returns its message. */
   private String incidentAt(String processInstanceId, String activityId) {
-    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
-    while (java.time.Instant.now().isBefore(deadline)) {
-      org.camunda.bpm.engine.runtime.Incident incident = runtime.createIncidentQuery().processInstanceId(processInstanceId)
-          .activityId(activityId).singleResult();
-      if (incident != null) {
-        return incident.getIncidentMessage();
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
-    throw new AssertionError("no incident at " + activityId + " within a minute");
+    return Awaitility.await("an incident at " + activityId).atMost(java.time.Duration.ofMinutes(1))
+        .pollInterval(java.time.Duration.ofMillis(200))
+        .until(() -> runtime.createIncidentQuery().processInstanceId(processInstanceId).activityId(activityId).singleResult(),
+            incident -> incident != null)
+        .getIncidentMessage();
   }
 
   @org.springframework.boot.test.web.server.LocalServerPort

@@ -3,6 +3,7 @@ package dev.ocmirror.orchestrator.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.awaitility.Awaitility;
 import dev.ocmirror.orchestrator.support.TestSshd;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,10 +102,8 @@ class DetachedRunsTest {
     }
   }
 
-  private static void waitFor(DetachedRun run, RunStatus.State state) throws InterruptedException {
-    for (int i = 0; i < 100 && run.status().state() != state; i++) {
-      Thread.sleep(50);
-    }
-    assertThat(run.status().state()).isEqualTo(state);
+  private static void waitFor(DetachedRun run, RunStatus.State state) {
+    Awaitility.await("run " + run.id() + " " + state).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        .until(() -> run.status().state() == state);
   }
 }
