@@ -27,6 +27,8 @@ public final class ProcessContract {
     public static final List<String> LIFECYCLES = List.of(BASELINE, UPDATE, ROLLBACK);
     /** The lifecycles that build a generation; one of them runs at a time. */
     public static final List<String> BUILDING = List.of(BASELINE, UPDATE);
+    /** Every model of bpmn/. */
+    public static final List<String> ALL = List.of(BASELINE, UPDATE, ROLLBACK, GENERATION, DELIVERY, UPDATE_SCHEDULE);
 
     private Processes() {
     }

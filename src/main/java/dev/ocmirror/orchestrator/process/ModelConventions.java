@@ -5,6 +5,7 @@ import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_COMPLETE;
 import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_CREATE;
 import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_DELETE;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +67,11 @@ public class ModelConventions extends AbstractCamundaConfiguration {
 
     @Override
     public void parseUserTask(Element userTaskElement, ScopeImpl scope, ActivityImpl activity) {
+      // The product's models only: another deployed process keeps the listeners it declares.
+      if (!(activity.getProcessDefinition() instanceof org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity definition)
+          || definition.getKey() == null || !Processes.ALL.contains(definition.getKey())) {
+        return;
+      }
       TaskDefinition task = ((UserTaskActivityBehavior) activity.getActivityBehavior()).getTaskDefinition();
       for (Attachment attachment : listenersOf(activity.getId())) {
         // Resolved when the event fires, like a listener the model declares: the bean is the application's.
