@@ -1,6 +1,5 @@
 package dev.ocmirror.orchestrator.access;
 
-import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import java.util.List;
 
 /** The four groups of PRODUCT.md; their ids are part of the user-facing contract. */
@@ -15,9 +14,6 @@ public final class AccessGroups {
   public static final String CAMUNDA_ADMIN = "camunda-admin";
 
   public static final List<String> ALL = List.of(OPERATORS, CHANGE_MANAGERS, COMPLIANCE, ADMINS);
-
-  /** Process keys of the lifecycle (PRODUCT.md); grants are made for exactly these. */
-  public static final List<String> LIFECYCLE_PROCESS_KEYS = Processes.LIFECYCLES;
 
   private AccessGroups() {
   }

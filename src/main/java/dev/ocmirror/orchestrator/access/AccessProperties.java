@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.access;
 
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -14,7 +15,7 @@ public class AccessProperties {
   private final InitialAdmin initialAdmin = new InitialAdmin();
   private List<SeedUser> users = new ArrayList<>();
   /** Process keys operators may start; the lifecycle's keys unless a deployment narrows them. */
-  private List<String> operatorStartableProcesses = new ArrayList<>(AccessGroups.LIFECYCLE_PROCESS_KEYS);
+  private List<String> operatorStartableProcesses = new ArrayList<>(Processes.LIFECYCLES);
 
   public InitialAdmin getInitialAdmin() {
     return initialAdmin;

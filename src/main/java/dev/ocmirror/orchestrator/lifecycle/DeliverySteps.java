@@ -254,7 +254,7 @@ public final class DeliverySteps {
       String lineage = Purpose.needed(purpose.lineage(), "lineage");
       int generation = Purpose.needed(purpose.importGeneration(), "generation to import");
       if (transferId == null) {
-        controls.requireApprovalToRollBack(Purpose.needed(purpose.lifecycleStep(), "process instance"), enclave.name(),
+        controls.requireApprovalToRollBack(Purpose.needed(purpose.processInstanceId(), "process instance"), enclave.name(),
             lineage, generation);
       }
       String directory = importDirectory(enclave, lineage, generation);

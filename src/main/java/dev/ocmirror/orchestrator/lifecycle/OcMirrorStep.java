@@ -14,12 +14,12 @@ public interface OcMirrorStep {
   /**
    * What a run is for. Which fields a step needs depends on the step; it says which one is missing.
    *
-   * @param lifecycleStep the process instance the run is for: a step may check a record of it (a rollback's
+   * @param processInstanceId the process instance the run is for: a step may check a record of it (a rollback's
    *     approval) before it starts
    * @param importGeneration the generation an import brings in, one of those its transfer carries
    * @param transferId the transfer an import takes its archives from; none for a rollback's re-import
    */
-  record Purpose(String lifecycleStep, String enclave, String lineage, Integer generation, String imagesetConfig,
+  record Purpose(String processInstanceId, String enclave, String lineage, Integer generation, String imagesetConfig,
       Integer importGeneration, String transferId) {
 
     static <T> T needed(T value, String what) {

@@ -43,8 +43,6 @@ import org.springframework.stereotype.Component;
 public class OcMirrorWorker implements SmartLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(OcMirrorWorker.class);
-  private static final int ATTEMPTS = RetryPolicy.ATTEMPTS;
-  private static final Duration RETRY_AFTER = RetryPolicy.INTERVAL;
   private static final List<String> VARIABLES = List.of(Variables.LINEAGE, Variables.GENERATION, Variables.IMAGESET_CONFIG,
       Variables.ENCLAVE, Variables.IMPORT_GENERATION, Variables.TRANSFER_ID);
 
@@ -144,10 +142,10 @@ public class OcMirrorWorker implements SmartLifecycle {
           work(task);
         } catch (ControlRefused refused) {
           // Retrying cannot bring the missing record into being: an incident at once, with what is missing.
-          fail(task, refused.getMessage(), stackTrace(refused), RETRY_AFTER, 0);
+          fail(task, refused.getMessage(), stackTrace(refused), RetryPolicy.INTERVAL, 0);
         } catch (RuntimeException e) {
           if (running) {
-            fail(task, "oc-mirror step failed: " + e.getMessage(), stackTrace(e), RETRY_AFTER);
+            fail(task, "oc-mirror step failed: " + e.getMessage(), stackTrace(e), RetryPolicy.INTERVAL);
           } else {
             // Stopping interrupts what the thread was doing; the run and the task are left for the next node.
             LOG.info("Worker {} stopped while following task {}; the run goes on", workerId, task.getId());
@@ -163,7 +161,7 @@ public class OcMirrorWorker implements SmartLifecycle {
   private void work(LockedExternalTask task) {
     OcMirrorStep step = steps.get(task.getTopicName());
     OcMirrorStep.Purpose purpose = purpose(task);
-    int attempt = task.getRetries() == null ? 1 : ATTEMPTS - task.getRetries() + 1;
+    int attempt = task.getRetries() == null ? 1 : RetryPolicy.ATTEMPTS - task.getRetries() + 1;
     String runId = "task-" + task.getId() + "-" + attempt;
     try (Host host = step.openHost(purpose)) {
       OcMirrorClient client = step.client(host, purpose);
@@ -277,7 +275,7 @@ public class OcMirrorWorker implements SmartLifecycle {
   }
 
   private void fail(LockedExternalTask task, String message, String details, Duration retryAfter) {
-    fail(task, message, details, retryAfter, (task.getRetries() == null ? ATTEMPTS : task.getRetries()) - 1);
+    fail(task, message, details, retryAfter, (task.getRetries() == null ? RetryPolicy.ATTEMPTS : task.getRetries()) - 1);
   }
 
   private void fail(LockedExternalTask task, String message, String details, Duration retryAfter, int retries) {

@@ -3,6 +3,7 @@ package dev.ocmirror.orchestrator.access;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.support.Fixtures;
 import dev.ocmirror.orchestrator.support.HttpApi;
 import dev.ocmirror.orchestrator.support.ServiceTest;
@@ -107,7 +108,7 @@ class AccessControlTest {
 
   @Test
   void onlyOperatorsMayStartTheLifecycleProcesses() {
-    for (String key : AccessGroups.LIFECYCLE_PROCESS_KEYS) {
+    for (String key : Processes.LIFECYCLES) {
       assertThat(authorizations.isUserAuthorized("op", List.of(AccessGroups.OPERATORS),
           ProcessDefinitionPermissions.CREATE_INSTANCE, Resources.PROCESS_DEFINITION, key)).as(key).isTrue();
       for (String group : List.of(AccessGroups.COMPLIANCE, AccessGroups.CHANGE_MANAGERS)) {
