@@ -1,6 +1,7 @@
 package dev.ocmirror.orchestrator.audit;
 
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.ClusterApplies;
+import dev.ocmirror.orchestrator.ledger.Generations;
 import javax.sql.DataSource;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.TaskService;
@@ -19,9 +20,10 @@ public class AuditConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(AuditConfiguration.class);
 
   @Bean
-  AuditTrail auditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger, RefusedActs refusedActs,
+  AuditTrail auditTrail(HistoryService history, TaskService tasks, Generations generations, ClusterApplies applies,
+      RefusedActs refusedActs,
       dev.ocmirror.orchestrator.control.ControlRecords custody) {
-    return new AuditTrail(history, tasks, ledger, refusedActs, custody);
+    return new AuditTrail(history, tasks, generations, applies, refusedActs, custody);
   }
 
   @Bean

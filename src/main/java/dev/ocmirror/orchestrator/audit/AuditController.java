@@ -1,7 +1,9 @@
 package dev.ocmirror.orchestrator.audit;
 
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.ClusterApplies;
+import dev.ocmirror.orchestrator.ledger.ClusterApply;
+import dev.ocmirror.orchestrator.ledger.Enclaves;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -32,15 +34,17 @@ public class AuditController {
 
   private final AuditTrail trail;
   private final AuditSeals seals;
-  private final LedgerRepository ledger;
+  private final ClusterApplies applies;
+  private final Enclaves enclaves;
   private final HistoryService history;
   private final IdentityService identity;
 
-  public AuditController(AuditTrail trail, AuditSeals seals, LedgerRepository ledger, HistoryService history,
+  public AuditController(AuditTrail trail, AuditSeals seals, ClusterApplies applies, Enclaves enclaves, HistoryService history,
       IdentityService identity) {
     this.trail = trail;
     this.seals = seals;
-    this.ledger = ledger;
+    this.applies = applies;
+    this.enclaves = enclaves;
     this.history = history;
     this.identity = identity;
   }
@@ -94,10 +98,10 @@ public class AuditController {
   /** Per cluster of an enclave: what is live, since when, from which lifecycle, and every apply before. */
   @GetMapping("/enclaves/{name}")
   public Map<String, Object> enclave(@PathVariable String name) {
-    List<LedgerRepository.ClusterApply> applies = ledger.clusterHistory(name);
+    List<ClusterApply> applied = applies.history(name);
     Map<String, Object> clusters = new LinkedHashMap<>();
     whole(() -> {
-      for (LedgerRepository.ClusterApply apply : applies) {
+      for (ClusterApply apply : applied) {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("lineage", apply.lineageId());
         entry.put("generation", apply.generation());
@@ -119,8 +123,8 @@ public class AuditController {
     });
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("enclave", name);
-    result.put("imported", ledger.lineagesOf(name).stream().collect(java.util.stream.Collectors.toMap(lineage -> lineage,
-        lineage -> ledger.importedGenerations(name, lineage).stream().sorted().toList())));
+    result.put("imported", enclaves.lineagesOf(name).stream().collect(java.util.stream.Collectors.toMap(lineage -> lineage,
+        lineage -> enclaves.importedGenerations(name, lineage).stream().sorted().toList())));
     result.put("clusters", clusters);
     return result;
   }

@@ -5,7 +5,8 @@ import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.EndEvents;
 import dev.ocmirror.orchestrator.control.ControlRecords;
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.ClusterApplies;
+import dev.ocmirror.orchestrator.ledger.Generations;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -39,15 +40,18 @@ public class AuditTrail {
 
   private final HistoryService history;
   private final TaskService tasks;
-  private final LedgerRepository ledger;
+  private final Generations generations;
+  private final ClusterApplies applies;
   private final RefusedActs refusedActs;
   private final ControlRecords custody;
 
-  public AuditTrail(HistoryService history, TaskService tasks, LedgerRepository ledger, RefusedActs refusedActs,
+  public AuditTrail(HistoryService history, TaskService tasks, Generations generations, ClusterApplies applies,
+      RefusedActs refusedActs,
       ControlRecords custody) {
     this.history = history;
     this.tasks = tasks;
-    this.ledger = ledger;
+    this.generations = generations;
+    this.applies = applies;
     this.refusedActs = refusedActs;
     this.custody = custody;
   }
@@ -100,7 +104,7 @@ public class AuditTrail {
     String lineage = (String) rootValues.get("lineage");
     Integer number = rootValues.get("generation") instanceof Integer value ? value : null;
     List<AuditRecord.Archive> archives = lineage == null || number == null ? List.of()
-        : ledger.archives(lineage, number).stream().map(a -> new AuditRecord.Archive(a.fileName(), a.size(), a.sha256())).toList();
+        : generations.archives(lineage, number).stream().map(a -> new AuditRecord.Archive(a.fileName(), a.size(), a.sha256())).toList();
     AuditRecord.Generation generation = new AuditRecord.Generation(lineage, number, (String) rootValues.get(Variables.CONFIG_DIGEST),
         (String) rootValues.get(Variables.CONFIG_DIFF), (String) rootValues.get(Variables.OC_MIRROR_VERSION), rootValues.get(Variables.IMAGES_PLANNED),
         rootValues.get(Variables.IMAGE_COUNT), archives);
@@ -117,7 +121,7 @@ public class AuditTrail {
     deliveries.sort(Comparator.comparing(AuditRecord.Delivery::enclave));
     List<AuditRecord.ClusterApplied> applied = new ArrayList<>();
     for (String enclave : enclavesOf(rootValues, deliveries)) {
-      ledger.clusterHistory(enclave).stream().filter(apply -> ids.contains(apply.processInstanceId()))
+      applies.history(enclave).stream().filter(apply -> ids.contains(apply.processInstanceId()))
           .forEach(apply -> applied.add(new AuditRecord.ClusterApplied(apply.enclave(), apply.cluster(), apply.generation(),
               apply.resources(), apply.appliedAt(), apply.rollback())));
     }

@@ -1,7 +1,8 @@
 package dev.ocmirror.orchestrator.control;
 
 import dev.ocmirror.orchestrator.integrity.Sha256;
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.Enclaves;
+import dev.ocmirror.orchestrator.ledger.Transfer;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Set;
@@ -18,11 +19,11 @@ import java.util.TreeSet;
 public final class Controls {
 
   private final ControlRecords records;
-  private final LedgerRepository ledger;
+  private final Enclaves enclaves;
 
-  public Controls(ControlRecords records, LedgerRepository ledger) {
+  public Controls(ControlRecords records, Enclaves enclaves) {
     this.records = records;
-    this.ledger = ledger;
+    this.enclaves = enclaves;
   }
 
   public ControlRecords records() {
@@ -30,7 +31,7 @@ public final class Controls {
   }
 
   /** What a change manager approves of a transfer: its plan as the ledger holds it. */
-  public static String planDigest(LedgerRepository.Transfer transfer) {
+  public static String planDigest(Transfer transfer) {
     return digest("transfer", transfer.id(), transfer.lifecycleId(), transfer.enclave(), transfer.lineageId(),
         String.valueOf(transfer.target()), transfer.generations().toString(), String.valueOf(transfer.bytes()));
   }
@@ -51,7 +52,7 @@ public final class Controls {
         + "nothing of it can be approved or carried out; start a new one."));
   }
 
-  public void requireApprovalToStage(LedgerRepository.Transfer transfer) {
+  public void requireApprovalToStage(Transfer transfer) {
     ControlRecords.Approval approval = records.latestApproval(transfer.id()).orElseThrow(() -> new ControlRefused(
         "No change manager has approved transfer " + transfer.id() + ", so its media are not staged."));
     if (!approval.approved()) {
@@ -74,7 +75,7 @@ public final class Controls {
    * confirmed with the seal intact by someone other than the sender (unless the enclave allows the sender), and
    * they were verified against the manifest the service staged.
    */
-  public void requireVerifiedReceiptToImport(LedgerRepository.Transfer transfer, boolean senderMayReceive) {
+  public void requireVerifiedReceiptToImport(Transfer transfer, boolean senderMayReceive) {
     String staged = null;
     String handedOverBy = null;
     ControlRecords.CustodyEvent received = null;
@@ -129,8 +130,8 @@ public final class Controls {
   }
 
   /** Closing moves the enclave's state on: every carried generation must have been imported since the plan. */
-  public void requireImportedToClose(LedgerRepository.Transfer transfer) {
-    Set<Integer> imported = ledger.importedSince(transfer.enclave(), transfer.lineageId(), transfer.createdAt());
+  public void requireImportedToClose(Transfer transfer) {
+    Set<Integer> imported = enclaves.importedSince(transfer.enclave(), transfer.lineageId(), transfer.createdAt());
     Set<Integer> missing = new TreeSet<>(transfer.generations());
     missing.removeAll(imported);
     if (!missing.isEmpty()) {

@@ -36,7 +36,12 @@ public final class ArchiveStore {
     if (number < 1) {
       throw new IllegalArgumentException("Generations count from 1, not " + number);
     }
-    return root + "/" + lineage + "/" + String.format("generation-%06d", number);
+    return root + "/" + lineage + "/" + generationName(number);
+  }
+
+  /** A generation's directory name: in the store, on the media and on the import host alike. */
+  public static String generationName(int number) {
+    return String.format("generation-%06d", number);
   }
 
   /** Moves the archives a finished mirrorToDisk left in its workspace into the generation's directory. */
@@ -63,9 +68,9 @@ public final class ArchiveStore {
    * Deletes the archives of every generation the retention rule lets go and records that in the ledger, so
    * that no plan counts on them again. Returns the generations deleted.
    */
-  public List<Integer> applyRetention(String lineage, Retention retention, LedgerRepository ledger) {
-    Map<Integer, GenerationContent> content = ledger.lineageContent(lineage);
-    Map<String, Set<Integer>> imported = ledger.importedByEnclave(lineage);
+  public List<Integer> applyRetention(String lineage, Retention retention, Generations generations, Enclaves enclaves) {
+    Map<Integer, GenerationContent> content = generations.lineageContent(lineage);
+    Map<String, Set<Integer>> imported = enclaves.importedByEnclave(lineage);
     List<Integer> deletable = retention.deletable(content.keySet(), imported).stream()
         .filter(number -> content.get(number).archivesAvailable())
         .toList();
@@ -74,7 +79,7 @@ public final class ArchiveStore {
         host.delete(archive.path());
       }
       host.delete(generationDirectory(lineage, number));
-      ledger.markArchivesDeleted(lineage, number);
+      generations.markArchivesDeleted(lineage, number);
     }
     return deletable;
   }

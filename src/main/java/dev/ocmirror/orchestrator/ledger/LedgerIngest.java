@@ -15,11 +15,11 @@ import java.util.Set;
  */
 public final class LedgerIngest {
 
-  private final LedgerRepository ledger;
+  private final Generations generations;
   private final ArchiveReader reader = new ArchiveReader();
 
-  public LedgerIngest(LedgerRepository ledger) {
-    this.ledger = ledger;
+  public LedgerIngest(Generations generations) {
+    this.generations = generations;
   }
 
   /**
@@ -39,8 +39,8 @@ public final class LedgerIngest {
     if (request.archives().isEmpty()) {
       throw new LedgerException("Generation " + request.number() + " has no archives to record");
     }
-    int expected = ledger.lineageExists(request.lineageId())
-        ? ledger.lastGeneration(request.lineageId()).orElse(0) + 1 : 1;
+    int expected = generations.lineageExists(request.lineageId())
+        ? generations.last(request.lineageId()).orElse(0) + 1 : 1;
     if (request.number() != expected) {
       throw new LedgerException("Generation " + request.number() + " is out of sequence: lineage " + request.lineageId()
           + (expected == 1 ? " is new, so it starts at generation 1" : " ends at generation " + (expected - 1)
@@ -50,7 +50,7 @@ public final class LedgerIngest {
 
     Set<String> history = new HashSet<>();
     inventories.forEach(inventory -> history.addAll(inventory.history()));
-    Set<String> known = expected == 1 ? Set.of() : ledger.archivedBefore(request.lineageId(), request.number());
+    Set<String> known = expected == 1 ? Set.of() : generations.archivedBefore(request.lineageId(), request.number());
     Set<String> foreign = new HashSet<>(history);
     foreign.removeAll(known);
     if (!foreign.isEmpty()) {
@@ -78,9 +78,9 @@ public final class LedgerIngest {
     }
 
     if (expected == 1) {
-      ledger.createLineage(request.lineageId(), request.requestedBy(), Instant.now());
+      generations.createLineage(request.lineageId(), request.requestedBy(), Instant.now());
     }
-    long id = ledger.recordGeneration(new LedgerRepository.NewGeneration(request.lineageId(), request.number(),
+    long id = generations.record(new NewGeneration(request.lineageId(), request.number(),
         request.configDigest(), request.configText(), request.ocMirrorVersion(), "SUCCEEDED", request.storePath(),
         Instant.now()), inventories, images);
     int blobs = inventories.stream().mapToInt(inventory -> inventory.blobs().size()).sum();

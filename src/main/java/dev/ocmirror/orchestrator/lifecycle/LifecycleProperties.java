@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.lifecycle;
 
+import dev.ocmirror.orchestrator.ledger.ArchiveStore;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorSettings;
 import dev.ocmirror.orchestrator.remote.SshTarget;
 import java.nio.file.Path;
@@ -95,6 +96,16 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
     public OcMirrorSettings settings() {
       return new OcMirrorSettings(ocMirror, runsDirectory, authFile, null, null, List.of());
     }
+
+    /** The lineage's oc-mirror workspace: its working-dir keeps the history that makes archives differential. */
+    public String workspace(String lineage) {
+      return workspaceRoot + "/" + lineage;
+    }
+
+    /** The dry run's image list of a generation, kept until the generation is recorded. */
+    public String mappingFile(String lineage, int generation) {
+      return runsDirectory + "/" + lineage + "-generation-" + generation + ".mapping.txt";
+    }
   }
 
   /** Where the service writes transfers: one directory per transfer, standing for the removable disk. */
@@ -152,6 +163,19 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
 
     public boolean senderMayConfirmReceipt() {
       return receiptBySender == ReceiptBySender.ALLOW;
+    }
+
+    /** Where the import host sees the media of a transfer. */
+    public String mediaDirectory(String transferId) {
+      return mediaMount + "/" + transferId;
+    }
+
+    /**
+     * Where a generation is imported from on the import host: its archives, and beside them oc-mirror's
+     * working-dir with the cluster resources that rollback applies again.
+     */
+    public String importDirectory(String lineage, int generation) {
+      return importWorkspace + "/" + lineage + "/" + ArchiveStore.generationName(generation);
     }
 
     public OcMirrorSettings settings() {

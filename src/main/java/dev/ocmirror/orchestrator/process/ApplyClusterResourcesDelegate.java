@@ -2,7 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 
 /**
@@ -12,17 +12,17 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
  */
 class ApplyClusterResourcesDelegate extends StepDelegate {
 
-  private final DeliverySteps delivery;
+  private final ApplyClusterResources step;
   private final boolean rollback;
 
-  ApplyClusterResourcesDelegate(DeliverySteps delivery, boolean rollback) {
-    this.delivery = delivery;
+  ApplyClusterResourcesDelegate(ApplyClusterResources step, boolean rollback) {
+    this.step = step;
     this.rollback = rollback;
   }
 
   @Override
   protected void run(DelegateExecution execution) {
-    execution.setVariable(CLUSTERS_APPLIED, String.join("\n", delivery.applyClusterResources(text(execution, ENCLAVE),
+    execution.setVariable(CLUSTERS_APPLIED, String.join("\n", step.apply(text(execution, ENCLAVE),
         text(execution, LINEAGE), number(execution, GENERATION), execution.getProcessInstanceId(), rollback)));
   }
 }

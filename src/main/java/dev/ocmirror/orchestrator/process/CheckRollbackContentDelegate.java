@@ -2,7 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -10,15 +10,15 @@ import org.springframework.stereotype.Component;
 @Component("checkRollbackContent")
 class CheckRollbackContentDelegate extends StepDelegate {
 
-  private final DeliverySteps delivery;
+  private final CheckRegistry step;
 
-  CheckRollbackContentDelegate(DeliverySteps delivery) {
-    this.delivery = delivery;
+  CheckRollbackContentDelegate(CheckRegistry step) {
+    this.step = step;
   }
 
   @Override
   protected void run(DelegateExecution execution) {
-    DeliverySteps.RegistryCheck check = delivery.verifyRegistry(text(execution, ENCLAVE), text(execution, LINEAGE),
+    CheckRegistry.Findings check = step.check(text(execution, ENCLAVE), text(execution, LINEAGE),
         number(execution, GENERATION), false);
     execution.setVariable(REIMPORT_NEEDED, !check.problems().isEmpty());
     execution.setVariable(MISSING_IMAGES, String.join("\n", check.problems()));

@@ -2,7 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.TRANSFER_ID;
 
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.CloseTransfer;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -10,17 +10,17 @@ import org.springframework.stereotype.Component;
 @Component("closeTransfer")
 class CloseTransferDelegate extends StepDelegate {
 
-  private final DeliverySteps delivery;
+  private final CloseTransfer step;
   private final LifecycleMetrics metrics;
 
-  CloseTransferDelegate(DeliverySteps delivery, LifecycleMetrics metrics) {
-    this.delivery = delivery;
+  CloseTransferDelegate(CloseTransfer step, LifecycleMetrics metrics) {
+    this.step = step;
     this.metrics = metrics;
   }
 
   @Override
   protected void run(DelegateExecution execution) {
-    delivery.close(text(execution, TRANSFER_ID));
+    step.close(text(execution, TRANSFER_ID));
     metrics.transfer("imported");
   }
 }

@@ -11,7 +11,8 @@ import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
 import dev.ocmirror.orchestrator.access.AccessGroups;
 import dev.ocmirror.orchestrator.access.Refusal;
 import dev.ocmirror.orchestrator.control.ControlRecords;
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.Transfer;
+import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import java.time.Instant;
 import java.util.Optional;
@@ -35,14 +36,14 @@ public class Custody implements TaskListener {
 
   private final AuthorizationService authorizations;
   private final ControlRecords records;
-  private final LedgerRepository ledger;
+  private final Transfers transfers;
   private final LifecycleProperties properties;
 
-  public Custody(AuthorizationService authorizations, ControlRecords records, LedgerRepository ledger,
+  public Custody(AuthorizationService authorizations, ControlRecords records, Transfers transfers,
       LifecycleProperties properties) {
     this.authorizations = authorizations;
     this.records = records;
-    this.ledger = ledger;
+    this.transfers = transfers;
     this.properties = properties;
   }
 
@@ -51,7 +52,7 @@ public class Custody implements TaskListener {
     String transferId = (String) task.getVariable(TRANSFER_ID);
     if (UserTasks.SIGN_OFF_HANDOVER.equals(task.getTaskDefinitionKey())) {
       if (EVENTNAME_COMPLETE.equals(task.getEventName())) {
-        String manifest = ledger.transfer(transferId).map(LedgerRepository.Transfer::manifestSha256).orElse(null);
+        String manifest = transfers.find(transferId).map(Transfer::manifestSha256).orElse(null);
         records.recordHandover(new ControlRecords.Handover(transferId, operator(task), Instant.now(),
             (String) task.getVariable(MEDIA_ID), (String) task.getVariable(SEAL_NUMBER), (String) task.getVariable(COURIER),
             manifest));

@@ -1,6 +1,6 @@
 package dev.ocmirror.orchestrator.process;
 
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -9,12 +9,12 @@ import org.springframework.context.annotation.Configuration;
 class DelegateBeans {
 
   @Bean
-  ApplyClusterResourcesDelegate applyClusterResources(DeliverySteps delivery) {
-    return new ApplyClusterResourcesDelegate(delivery, false);
+  ApplyClusterResourcesDelegate applyClusterResources(ApplyClusterResources step) {
+    return new ApplyClusterResourcesDelegate(step, false);
   }
 
   @Bean
-  ApplyClusterResourcesDelegate applyRollback(DeliverySteps delivery) {
-    return new ApplyClusterResourcesDelegate(delivery, true);
+  ApplyClusterResourcesDelegate applyRollback(ApplyClusterResources step) {
+    return new ApplyClusterResourcesDelegate(step, true);
   }
 }

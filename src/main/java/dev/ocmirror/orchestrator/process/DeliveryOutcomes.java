@@ -3,7 +3,9 @@ package dev.ocmirror.orchestrator.process;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables;
 import dev.ocmirror.orchestrator.audit.Outcome;
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.Transfer;
+import dev.ocmirror.orchestrator.ledger.TransferState;
+import dev.ocmirror.orchestrator.ledger.Transfers;
 import java.util.List;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
@@ -17,40 +19,40 @@ import org.springframework.stereotype.Component;
 @Component("deliveryOutcomes")
 public class DeliveryOutcomes implements ExecutionListener {
 
-  private final LedgerRepository ledger;
+  private final Transfers transfers;
   private final EnclaveSelection enclaves;
   private final LifecycleMetrics metrics;
 
-  public DeliveryOutcomes(LedgerRepository ledger, EnclaveSelection enclaves, LifecycleMetrics metrics) {
-    this.ledger = ledger;
+  public DeliveryOutcomes(Transfers transfers, EnclaveSelection enclaves, LifecycleMetrics metrics) {
+    this.transfers = transfers;
     this.enclaves = enclaves;
     this.metrics = metrics;
   }
 
   public boolean allDelivered(DelegateExecution execution) {
-    List<LedgerRepository.Transfer> transfers = ledger.transfersOf(Lifecycles.rootOf(execution));
-    return transfers.size() == enclaves.of(execution).size()
-        && transfers.stream().allMatch(transfer -> transfer.state().equals("IMPORTED"));
+    List<Transfer> planned = transfers.ofLifecycle(Lifecycles.rootOf(execution));
+    return planned.size() == enclaves.of(execution).size()
+        && planned.stream().allMatch(transfer -> transfer.state() == TransferState.IMPORTED);
   }
 
   @Override
   public void notify(DelegateExecution execution) {
     String process = execution.getProcessDefinitionId().split(":")[0];
     Outcome outcome = Outcome.ofEndEvent(execution.getCurrentActivityId()).orElseGet(() -> Outcome.worst(
-        ledger.transfersOf(Lifecycles.rootOf(execution)).stream().map(DeliveryOutcomes::outcomeOf).toList()));
+        transfers.ofLifecycle(Lifecycles.rootOf(execution)).stream().map(DeliveryOutcomes::outcomeOf).toList()));
     if (outcome == Outcome.ABANDONED && execution.getVariable(Variables.TRANSFER_ID) instanceof String transferId
         && process.equals(Processes.DELIVERY)) {
-      ledger.updateTransfer(transferId, "ABANDONED", null);
+      transfers.moveTo(transferId, TransferState.ABANDONED);
     }
     metrics.outcome(process, outcome.name());
   }
 
-  private static Outcome outcomeOf(LedgerRepository.Transfer transfer) {
+  private static Outcome outcomeOf(Transfer transfer) {
     return switch (transfer.state()) {
-      case "IMPORTED" -> Outcome.DELIVERED;
-      case "REJECTED" -> Outcome.REJECTED;
-      case "ABANDONED" -> Outcome.ABANDONED;
-      default -> Outcome.FAILED;
+      case IMPORTED -> Outcome.DELIVERED;
+      case REJECTED -> Outcome.REJECTED;
+      case ABANDONED -> Outcome.ABANDONED;
+      case PLANNED, STAGED, RECEIVED, REJECTED_AT_RECEIPT -> Outcome.FAILED;
     };
   }
 }

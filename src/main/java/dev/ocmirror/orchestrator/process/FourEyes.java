@@ -13,7 +13,9 @@ import dev.ocmirror.orchestrator.access.AccessGroups;
 import dev.ocmirror.orchestrator.access.Refusal;
 import dev.ocmirror.orchestrator.control.ControlRecords;
 import dev.ocmirror.orchestrator.control.Controls;
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.Transfer;
+import dev.ocmirror.orchestrator.ledger.TransferState;
+import dev.ocmirror.orchestrator.ledger.Transfers;
 import java.time.Instant;
 import java.util.List;
 import org.camunda.bpm.engine.AuthorizationService;
@@ -37,12 +39,12 @@ public class FourEyes implements TaskListener {
 
   private final AuthorizationService authorizations;
   private final Controls controls;
-  private final LedgerRepository ledger;
+  private final Transfers transfers;
 
-  public FourEyes(AuthorizationService authorizations, Controls controls, LedgerRepository ledger) {
+  public FourEyes(AuthorizationService authorizations, Controls controls, Transfers transfers) {
     this.authorizations = authorizations;
     this.controls = controls;
-    this.ledger = ledger;
+    this.transfers = transfers;
   }
 
   @Override
@@ -77,7 +79,7 @@ public class FourEyes implements TaskListener {
     String digest;
     if (UserTasks.REVIEW_TRANSFER.equals(task.getTaskDefinitionKey())) {
       subject = (String) task.getVariable(TRANSFER_ID);
-      LedgerRepository.Transfer transfer = ledger.transfer(subject == null ? "" : subject)
+      Transfer transfer = transfers.find(subject == null ? "" : subject)
           .filter(planned -> Lifecycles.rootOf(task).equals(planned.lifecycleId()))
           .orElseThrow(() -> refusal(task, "This review names no transfer planned for its lifecycle, so it cannot be decided."));
       digest = Controls.planDigest(transfer);
@@ -90,7 +92,7 @@ public class FourEyes implements TaskListener {
     controls.records().recordApproval(new ControlRecords.Approval(subject, digest, approved, person.getUserId(),
         Instant.now(), (String) task.getVariable(REVIEW_COMMENT), task.getId()));
     if (UserTasks.REVIEW_TRANSFER.equals(task.getTaskDefinitionKey()) && !approved) {
-      ledger.updateTransfer(subject, "REJECTED", null);
+      transfers.moveTo(subject, TransferState.REJECTED);
     }
     task.setVariable(APPROVER, person.getUserId());
   }

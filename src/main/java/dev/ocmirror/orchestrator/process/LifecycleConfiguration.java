@@ -2,11 +2,22 @@ package dev.ocmirror.orchestrator.process;
 
 import dev.ocmirror.orchestrator.control.ControlRecords;
 import dev.ocmirror.orchestrator.control.Controls;
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.ledger.ClusterApplies;
+import dev.ocmirror.orchestrator.ledger.Enclaves;
+import dev.ocmirror.orchestrator.ledger.Generations;
+import dev.ocmirror.orchestrator.ledger.Transfers;
+import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
+import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
+import dev.ocmirror.orchestrator.lifecycle.CloseTransfer;
+import dev.ocmirror.orchestrator.lifecycle.Hosts;
+import dev.ocmirror.orchestrator.lifecycle.ImportGeneration;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
-import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
-import dev.ocmirror.orchestrator.lifecycle.RollbackSteps;
+import dev.ocmirror.orchestrator.lifecycle.PlanRollback;
+import dev.ocmirror.orchestrator.lifecycle.PlanTransfer;
+import dev.ocmirror.orchestrator.lifecycle.PrepareConfiguration;
+import dev.ocmirror.orchestrator.lifecycle.RecordGeneration;
+import dev.ocmirror.orchestrator.lifecycle.StageMedia;
+import dev.ocmirror.orchestrator.lifecycle.VerifyReceipt;
 import java.util.List;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -14,21 +25,33 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires the lifecycle's domain services; they know nothing of Spring or Camunda. */
+/**
+ * Wires the ledger and the lifecycle's steps; they know nothing of Spring or Camunda. Bean names end in "Step" so
+ * that they never meet the delegates', which the models name after the same actions.
+ */
 @Configuration
 public class LifecycleConfiguration {
 
   private static final Logger LOG = LoggerFactory.getLogger(LifecycleConfiguration.class);
 
   @Bean
-  LedgerRepository ledgerRepository(DataSource dataSource) {
-    return new LedgerRepository(dataSource);
+  Generations generations(DataSource dataSource) {
+    return new Generations(dataSource);
   }
 
   @Bean
-  MirrorSteps mirrorSteps(LifecycleProperties properties, LedgerRepository ledger) {
-    checked(properties);
-    return new MirrorSteps(properties, ledger);
+  Enclaves enclaves(DataSource dataSource) {
+    return new Enclaves(dataSource);
+  }
+
+  @Bean
+  Transfers transfers(DataSource dataSource) {
+    return new Transfers(dataSource);
+  }
+
+  @Bean
+  ClusterApplies clusterApplies(DataSource dataSource) {
+    return new ClusterApplies(dataSource);
   }
 
   @Bean
@@ -37,18 +60,69 @@ public class LifecycleConfiguration {
   }
 
   @Bean
-  Controls controls(ControlRecords records, LedgerRepository ledger) {
-    return new Controls(records, ledger);
+  Controls controls(ControlRecords records, Enclaves enclaves) {
+    return new Controls(records, enclaves);
   }
 
   @Bean
-  DeliverySteps deliverySteps(LifecycleProperties properties, LedgerRepository ledger, Controls controls) {
-    return new DeliverySteps(properties, ledger, controls);
+  Hosts hosts(LifecycleProperties properties) {
+    checked(properties);
+    return Hosts.asConfigured();
   }
 
   @Bean
-  RollbackSteps rollbackSteps(LifecycleProperties properties, LedgerRepository ledger) {
-    return new RollbackSteps(properties, ledger);
+  PrepareConfiguration prepareConfigurationStep(LifecycleProperties properties, Generations generations, Enclaves enclaves) {
+    return new PrepareConfiguration(properties, generations, enclaves);
+  }
+
+  @Bean
+  RecordGeneration recordGenerationStep(LifecycleProperties properties, Hosts hosts, Generations generations,
+      Enclaves enclaves) {
+    return new RecordGeneration(properties, hosts, generations, enclaves);
+  }
+
+  @Bean
+  PlanTransfer planTransferStep(LifecycleProperties properties, Hosts hosts, Generations generations, Enclaves enclaves,
+      Transfers transfers, Controls controls) {
+    return new PlanTransfer(properties, hosts, generations, enclaves, transfers, controls);
+  }
+
+  @Bean
+  StageMedia stageMediaStep(LifecycleProperties properties, Hosts hosts, Generations generations, Transfers transfers,
+      Controls controls) {
+    return new StageMedia(properties, hosts, generations, transfers, controls);
+  }
+
+  @Bean
+  VerifyReceipt verifyReceiptStep(LifecycleProperties properties, Hosts hosts, Transfers transfers, Controls controls) {
+    return new VerifyReceipt(properties, hosts, transfers, controls);
+  }
+
+  @Bean
+  ImportGeneration importGenerationStep(LifecycleProperties properties, Hosts hosts, Generations generations,
+      Enclaves enclaves, Transfers transfers, Controls controls) {
+    return new ImportGeneration(properties, hosts, generations, enclaves, transfers, controls);
+  }
+
+  @Bean
+  CheckRegistry checkRegistryStep(LifecycleProperties properties, Generations generations) {
+    return new CheckRegistry(properties, generations);
+  }
+
+  @Bean
+  ApplyClusterResources applyClusterResourcesStep(LifecycleProperties properties, Hosts hosts, ClusterApplies applies,
+      Controls controls) {
+    return new ApplyClusterResources(properties, hosts, applies, controls);
+  }
+
+  @Bean
+  CloseTransfer closeTransferStep(Transfers transfers, Controls controls) {
+    return new CloseTransfer(transfers, controls);
+  }
+
+  @Bean
+  PlanRollback planRollbackStep(LifecycleProperties properties, ClusterApplies applies) {
+    return new PlanRollback(properties, applies);
   }
 
   /**

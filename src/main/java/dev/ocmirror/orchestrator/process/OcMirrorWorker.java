@@ -3,9 +3,10 @@ package dev.ocmirror.orchestrator.process;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Topics;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables;
 import dev.ocmirror.orchestrator.control.ControlRefused;
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.Hosts;
+import dev.ocmirror.orchestrator.lifecycle.ImportGeneration;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
-import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
+import dev.ocmirror.orchestrator.lifecycle.MirrorToDisk;
 import dev.ocmirror.orchestrator.lifecycle.OcMirrorStep;
 import dev.ocmirror.orchestrator.lifecycle.RunVerdict;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorClient;
@@ -50,8 +51,7 @@ public class OcMirrorWorker implements SmartLifecycle {
   private final RuntimeService runtime;
   private final LifecycleProperties.Worker settings;
   private final LifecycleMetrics metrics;
-  private final MirrorSteps mirror;
-  private final DeliverySteps delivery;
+  private final Map<String, OcMirrorStep> stepsByTopic;
   private Map<String, OcMirrorStep> steps = Map.of();
   private final String workerId;
   private final Semaphore slots;
@@ -60,13 +60,13 @@ public class OcMirrorWorker implements SmartLifecycle {
   private volatile boolean running;
 
   public OcMirrorWorker(ExternalTaskService externalTasks, RuntimeService runtime, LifecycleProperties properties,
-      MirrorSteps mirror, DeliverySteps delivery, LifecycleMetrics metrics) {
+      Hosts hosts, ImportGeneration importGeneration, LifecycleMetrics metrics) {
     this.metrics = metrics;
     this.externalTasks = externalTasks;
     this.runtime = runtime;
     this.settings = properties.worker();
-    this.mirror = mirror;
-    this.delivery = delivery;
+    this.stepsByTopic = stepsByTopic(MirrorToDisk.dryRun(properties, hosts), MirrorToDisk.archives(properties, hosts),
+        importGeneration);
     this.workerId = settings.workerId() != null ? settings.workerId() : hostname() + "-" + UUID.randomUUID().toString().substring(0, 8);
     this.slots = new Semaphore(settings.maxRuns());
   }
@@ -77,7 +77,7 @@ public class OcMirrorWorker implements SmartLifecycle {
       LOG.info("The oc-mirror worker is disabled (orchestrator.worker.enabled=false); another node must work the runs");
       return;
     }
-    steps = stepsByTopic(mirror, delivery);
+    steps = stepsByTopic;
     runs = Executors.newFixedThreadPool(settings.maxRuns(), runnable -> {
       Thread thread = new Thread(runnable, "oc-mirror-run");
       thread.setDaemon(true);
@@ -90,9 +90,8 @@ public class OcMirrorWorker implements SmartLifecycle {
   }
 
   /** The step that works each topic of the models. */
-  static Map<String, OcMirrorStep> stepsByTopic(MirrorSteps mirror, DeliverySteps delivery) {
-    return Map.of(Topics.DRY_RUN, mirror.dryRun(), Topics.MIRROR_TO_DISK, mirror.mirrorToDisk(),
-        Topics.IMPORT, delivery.importGeneration());
+  static Map<String, OcMirrorStep> stepsByTopic(MirrorToDisk dryRun, MirrorToDisk archives, ImportGeneration importGeneration) {
+    return Map.of(Topics.DRY_RUN, dryRun, Topics.MIRROR_TO_DISK, archives, Topics.IMPORT, importGeneration);
   }
 
   @Override

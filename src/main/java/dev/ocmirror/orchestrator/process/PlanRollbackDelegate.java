@@ -2,7 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
-import dev.ocmirror.orchestrator.lifecycle.RollbackSteps;
+import dev.ocmirror.orchestrator.lifecycle.PlanRollback;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -10,15 +10,15 @@ import org.springframework.stereotype.Component;
 @Component("planRollback")
 class PlanRollbackDelegate extends StepDelegate {
 
-  private final RollbackSteps rollback;
+  private final PlanRollback step;
 
-  PlanRollbackDelegate(RollbackSteps rollback) {
-    this.rollback = rollback;
+  PlanRollbackDelegate(PlanRollback step) {
+    this.step = step;
   }
 
   @Override
   protected void run(DelegateExecution execution) {
-    RollbackSteps.RollbackPlan plan = rollback.plan(text(execution, ENCLAVE));
+    PlanRollback.RollbackPlan plan = step.plan(text(execution, ENCLAVE));
     execution.setVariable(LINEAGE, plan.lineage());
     execution.setVariable(FROM_GENERATION, plan.fromGeneration());
     execution.setVariable(GENERATION, plan.toGeneration());

@@ -2,7 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.PlanTransfer;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -10,15 +10,15 @@ import org.springframework.stereotype.Component;
 @Component("planTransfer")
 class PlanTransferDelegate extends StepDelegate {
 
-  private final DeliverySteps delivery;
+  private final PlanTransfer step;
 
-  PlanTransferDelegate(DeliverySteps delivery) {
-    this.delivery = delivery;
+  PlanTransferDelegate(PlanTransfer step) {
+    this.step = step;
   }
 
   @Override
   protected void run(DelegateExecution execution) {
-    DeliverySteps.Planned plan = delivery.plan(text(execution, ENCLAVE), text(execution, LINEAGE),
+    PlanTransfer.Planned plan = step.plan(text(execution, ENCLAVE), text(execution, LINEAGE),
         number(execution, GENERATION), Lifecycles.rootOf(execution));
     execution.setVariable(TRANSFER_ID, plan.transferId());
     execution.setVariable(PLAN_PROVABLE, plan.provable());

@@ -3,7 +3,7 @@ package dev.ocmirror.orchestrator.process;
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
 import dev.ocmirror.orchestrator.control.ControlRefused;
-import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
+import dev.ocmirror.orchestrator.lifecycle.PrepareConfiguration;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -11,10 +11,10 @@ import org.springframework.stereotype.Component;
 @Component("prepareConfiguration")
 class PrepareConfigurationDelegate extends StepDelegate {
 
-  private final MirrorSteps mirror;
+  private final PrepareConfiguration step;
 
-  PrepareConfigurationDelegate(MirrorSteps mirror) {
-    this.mirror = mirror;
+  PrepareConfigurationDelegate(PrepareConfiguration step) {
+    this.step = step;
   }
 
   @Override
@@ -24,7 +24,7 @@ class PrepareConfigurationDelegate extends StepDelegate {
       throw new ControlRefused("Not building a generation: " + running + ".");
     });
     boolean baseline = Boolean.TRUE.equals(execution.getVariable(BASELINE));
-    MirrorSteps.Prepared prepared = mirror.prepare(text(execution, IMAGESET_CONFIG), baseline);
+    PrepareConfiguration.Prepared prepared = step.prepare(text(execution, IMAGESET_CONFIG), baseline);
     execution.setVariable(LINEAGE, prepared.lineage());
     execution.setVariable(GENERATION, prepared.generation());
     execution.setVariable(CONFIG_DIGEST, prepared.configDigest());

@@ -2,7 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
-import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
+import dev.ocmirror.orchestrator.lifecycle.RecordGeneration;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,17 +14,17 @@ class RecordGenerationDelegate extends StepDelegate {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordGenerationDelegate.class);
 
-  private final MirrorSteps mirror;
+  private final RecordGeneration step;
   private final LifecycleMetrics metrics;
 
-  RecordGenerationDelegate(MirrorSteps mirror, LifecycleMetrics metrics) {
-    this.mirror = mirror;
+  RecordGenerationDelegate(RecordGeneration step, LifecycleMetrics metrics) {
+    this.step = step;
     this.metrics = metrics;
   }
 
   @Override
   protected void run(DelegateExecution execution) {
-    MirrorSteps.Recorded recorded = mirror.record(text(execution, LINEAGE), number(execution, GENERATION),
+    RecordGeneration.Recorded recorded = step.record(text(execution, LINEAGE), number(execution, GENERATION),
         text(execution, IMAGESET_CONFIG), text(execution, OC_MIRROR_VERSION), text(execution, REQUESTED_BY));
     execution.setVariable(ARCHIVE_COUNT, recorded.archives());
     execution.setVariable(ARCHIVE_BYTES, recorded.bytes());

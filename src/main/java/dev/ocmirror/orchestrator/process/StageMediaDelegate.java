@@ -2,7 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.StageMedia;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -10,17 +10,17 @@ import org.springframework.stereotype.Component;
 @Component("stageMedia")
 class StageMediaDelegate extends StepDelegate {
 
-  private final DeliverySteps delivery;
+  private final StageMedia step;
   private final LifecycleMetrics metrics;
 
-  StageMediaDelegate(DeliverySteps delivery, LifecycleMetrics metrics) {
-    this.delivery = delivery;
+  StageMediaDelegate(StageMedia step, LifecycleMetrics metrics) {
+    this.step = step;
     this.metrics = metrics;
   }
 
   @Override
   protected void run(DelegateExecution execution) {
-    DeliverySteps.Staged staged = delivery.stage(text(execution, TRANSFER_ID));
+    StageMedia.Staged staged = step.stage(text(execution, TRANSFER_ID));
     execution.setVariable(MEDIA_DIRECTORY, staged.mediaDirectory());
     execution.setVariable(MANIFEST_SHA256, staged.manifestSha256());
     execution.setVariable(STAGED_FILES, staged.files());

@@ -4,7 +4,7 @@ import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.IMAGESET_
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.REQUESTED_BY;
 
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
-import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
+import dev.ocmirror.orchestrator.lifecycle.PrepareConfiguration;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -20,10 +20,10 @@ public class StartScheduledUpdate implements JavaDelegate {
   static final String SCHEDULE = "schedule";
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StartScheduledUpdate.class);
 
-  private final MirrorSteps mirror;
+  private final PrepareConfiguration configurations;
 
-  public StartScheduledUpdate(MirrorSteps mirror) {
-    this.mirror = mirror;
+  public StartScheduledUpdate(PrepareConfiguration configurations) {
+    this.configurations = configurations;
   }
 
   @Override
@@ -34,7 +34,7 @@ public class StartScheduledUpdate implements JavaDelegate {
       return;
     }
     // Without a baseline there is nothing to repeat; this text leads to the operators' correction task.
-    String config = mirror.scheduledConfiguration().orElse(
+    String config = configurations.scheduledConfiguration().orElse(
         "# No configuration for the scheduled update: take a baseline first or set orchestrator.update.configuration-file\n");
     execution.getProcessEngineServices().getRuntimeService().startProcessInstanceByKey(Processes.UPDATE,
         Map.of(IMAGESET_CONFIG, config, REQUESTED_BY, SCHEDULE));

@@ -2,7 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.VerifyReceipt;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -10,16 +10,16 @@ import org.springframework.stereotype.Component;
 @Component("verifyReceipt")
 class VerifyReceiptDelegate extends StepDelegate {
 
-  private final DeliverySteps delivery;
+  private final VerifyReceipt step;
 
-  VerifyReceiptDelegate(DeliverySteps delivery) {
-    this.delivery = delivery;
+  VerifyReceiptDelegate(VerifyReceipt step) {
+    this.step = step;
   }
 
   @Override
   protected void run(DelegateExecution execution) {
-    DeliverySteps.refuseBrokenSeal(text(execution, TRANSFER_ID), Boolean.TRUE.equals(execution.getVariable(SEAL_INTACT)));
-    DeliverySteps.Received received = delivery.verifyReceipt(text(execution, TRANSFER_ID));
+    VerifyReceipt.refuseBrokenSeal(text(execution, TRANSFER_ID), Boolean.TRUE.equals(execution.getVariable(SEAL_INTACT)));
+    VerifyReceipt.Received received = step.verify(text(execution, TRANSFER_ID));
     execution.setVariable(VERIFIED_FILES, received.files());
     execution.setVariable(VERIFIED_BYTES, received.bytes());
   }

@@ -2,7 +2,7 @@ package dev.ocmirror.orchestrator.process;
 
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
+import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -10,15 +10,15 @@ import org.springframework.stereotype.Component;
 @Component("verifyRegistry")
 class VerifyRegistryDelegate extends StepDelegate {
 
-  private final DeliverySteps delivery;
+  private final CheckRegistry step;
 
-  VerifyRegistryDelegate(DeliverySteps delivery) {
-    this.delivery = delivery;
+  VerifyRegistryDelegate(CheckRegistry step) {
+    this.step = step;
   }
 
   @Override
   protected void run(DelegateExecution execution) {
-    DeliverySteps.RegistryCheck check = delivery.verifyRegistry(text(execution, ENCLAVE), text(execution, LINEAGE),
+    CheckRegistry.Findings check = step.check(text(execution, ENCLAVE), text(execution, LINEAGE),
         number(execution, GENERATION), true);
     execution.setVariable(IMAGES_VERIFIED, check.images());
   }

@@ -22,6 +22,16 @@ public interface Host extends AutoCloseable {
     return start(command, listener).await(limit);
   }
 
+  /** Runs a command that must succeed; when it does not, the exception says how it ended and what it printed. */
+  default void runToSuccess(Command command, String what, Duration limit) {
+    StringBuilder output = new StringBuilder();
+    CommandResult result = run(command, (stream, line) -> output.append(line).append('\n'), limit);
+    if (!result.succeeded()) {
+      throw new HostException(what + " failed on " + name() + " (" + result.ending() + " " + result.exitStatus() + "): "
+          + output.toString().strip());
+    }
+  }
+
   /** Entries directly inside a directory, sorted by name; an empty list when it does not exist. */
   List<FileEntry> list(String directory);
 

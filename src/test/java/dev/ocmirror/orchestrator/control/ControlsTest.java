@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocmirror.orchestrator.control.ControlRecords.CustodyKind;
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.Enclaves;
+import dev.ocmirror.orchestrator.ledger.Generations;
+import dev.ocmirror.orchestrator.ledger.Transfer;
+import dev.ocmirror.orchestrator.ledger.TransferState;
+import dev.ocmirror.orchestrator.ledger.Transfers;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -16,10 +20,11 @@ import org.junit.jupiter.api.Test;
 /** Each guarantee refuses when its record is missing or wrong, and passes only on the full record. */
 class ControlsTest {
 
-  LedgerRepository ledger;
+  Enclaves enclaves;
+  Transfers transfers;
   ControlRecords records;
   Controls controls;
-  LedgerRepository.Transfer transfer;
+  Transfer transfer;
   final String lifecycle = "lifecycle-1";
 
   @BeforeEach
@@ -27,15 +32,16 @@ class ControlsTest {
     JdbcDataSource h2 = new JdbcDataSource();
     h2.setURL("jdbc:h2:mem:controls-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
     Flyway.configure().dataSource(h2).table("ledger_schema_history").load().migrate();
-    ledger = new LedgerRepository(h2);
+    enclaves = new Enclaves(h2);
+    transfers = new Transfers(h2);
     records = new ControlRecords(h2);
-    controls = new Controls(records, ledger);
+    controls = new Controls(records, enclaves);
     String lineage = UUID.randomUUID().toString();
-    ledger.createLineage(lineage, "olivia", Instant.now());
+    new Generations(h2).createLineage(lineage, "olivia", Instant.now());
     records.recordRequest(new ControlRecords.Request(lifecycle, "mirror-update", "olivia", Instant.now()));
-    transfer = new LedgerRepository.Transfer("t-1", "north", lineage, 2, List.of(2), 4096, null, "PLANNED",
+    transfer = new Transfer("t-1", "north", lineage, 2, List.of(2), 4096, null, TransferState.PLANNED,
         Instant.now().minusSeconds(60), "olivia", lifecycle);
-    ledger.recordTransfer(transfer);
+    transfers.record(transfer);
   }
 
   void decide(String subject, String digest, boolean approved, String who) {
@@ -61,16 +67,16 @@ class ControlsTest {
 
   @Test
   void aLifecycleWithoutARecordedRequesterCanBeApprovedByNobody() {
-    LedgerRepository.Transfer orphan = new LedgerRepository.Transfer("t-1", "north", transfer.lineageId(), 2, List.of(2),
-        4096, null, "PLANNED", transfer.createdAt(), null, "started-past-its-start-event");
+    Transfer orphan = new Transfer("t-1", "north", transfer.lineageId(), 2, List.of(2),
+        4096, null, TransferState.PLANNED, transfer.createdAt(), null, "started-past-its-start-event");
     decide("t-1", Controls.planDigest(orphan), true, "carla");
     assertThatThrownBy(() -> controls.requireApprovalToStage(orphan)).hasMessageContaining("not started through its start event");
   }
 
   @Test
   void importNeedsTheStagedMediaHandedOverReceivedByAnotherOperatorAndVerified() {
-    ledger.updateTransfer("t-1", "STAGED", "a".repeat(64));
-    LedgerRepository.Transfer staged = ledger.transfer("t-1").orElseThrow();
+    transfers.moveTo("t-1", TransferState.STAGED, "a".repeat(64));
+    Transfer staged = transfers.get("t-1");
     assertThatThrownBy(() -> controls.requireVerifiedReceiptToImport(staged, false)).hasMessageContaining("No media staged");
     custody(CustodyKind.STAGED, null, "a".repeat(64));
     assertThatThrownBy(() -> controls.requireVerifiedReceiptToImport(staged, false)).hasMessageContaining("not handed over");
@@ -86,9 +92,9 @@ class ControlsTest {
     assertThatCode(() -> controls.requireVerifiedReceiptToImport(staged, false)).doesNotThrowAnyException();
 
     // Staged again (rejected media): everything after the old staging no longer counts.
-    ledger.updateTransfer("t-1", "STAGED", "b".repeat(64));
+    transfers.moveTo("t-1", TransferState.STAGED, "b".repeat(64));
     custody(CustodyKind.STAGED, null, "b".repeat(64));
-    LedgerRepository.Transfer restaged = ledger.transfer("t-1").orElseThrow();
+    Transfer restaged = transfers.get("t-1");
     assertThatThrownBy(() -> controls.requireVerifiedReceiptToImport(restaged, false)).hasMessageContaining("not handed over");
     custody(CustodyKind.HANDED_OVER, "olivia", "b".repeat(64));
     custody(CustodyKind.SEAL_BROKEN, "oscar", null);
@@ -98,7 +104,7 @@ class ControlsTest {
   @Test
   void closingNeedsEveryCarriedGenerationImportedSinceThePlan() {
     assertThatThrownBy(() -> controls.requireImportedToClose(transfer)).hasMessageContaining("Generation(s) [2]");
-    ledger.recordImport("north", transfer.lineageId(), 2, Instant.now());
+    enclaves.recordImport("north", transfer.lineageId(), 2, Instant.now());
     assertThatCode(() -> controls.requireImportedToClose(transfer)).doesNotThrowAnyException();
   }
 

@@ -29,8 +29,10 @@ class ArchiveStoreTest {
     LocalHost host = new LocalHost();
     OcMirrorClient client = new OcMirrorClient(host, OcMirrorSettings.of("/usr/bin/oc-mirror", dir.resolve("runs").toString()));
     ArchiveStore store = new ArchiveStore(host, dir.resolve("store").toString());
-    LedgerRepository ledger = new LedgerRepository(LedgerIngestTest.database("h2"));
-    LedgerIngest ingest = new LedgerIngest(ledger);
+    javax.sql.DataSource database = LedgerIngestTest.database("h2");
+    Generations generations = new Generations(database);
+    Enclaves enclaves = new Enclaves(database);
+    LedgerIngest ingest = new LedgerIngest(generations);
     String lineage = UUID.randomUUID().toString();
     Path workspace = Files.createDirectories(dir.resolve("workspace"));
 
@@ -54,17 +56,17 @@ class ArchiveStoreTest {
         firstBlobs.addAll(history);
       }
     }
-    ledger.recordImport("site-a", lineage, 1, Instant.now());
-    ledger.recordImport("site-a", lineage, 2, Instant.now());
-    ledger.recordImport("site-b", lineage, 1, Instant.now());
+    enclaves.recordImport("site-a", lineage, 1, Instant.now());
+    enclaves.recordImport("site-a", lineage, 2, Instant.now());
+    enclaves.recordImport("site-b", lineage, 1, Instant.now());
 
-    assertThat(store.applyRetention(lineage, new Retention(1), ledger)).containsExactly(1);
+    assertThat(store.applyRetention(lineage, new Retention(1), generations, enclaves)).containsExactly(1);
     assertThat(store.archives(lineage, 1)).isEmpty();
     assertThat(Path.of(store.generationDirectory(lineage, 1))).doesNotExist();
     assertThat(store.archives(lineage, 2)).hasSize(1);
-    assertThat(store.applyRetention(lineage, new Retention(1), ledger)).as("already applied").isEmpty();
+    assertThat(store.applyRetention(lineage, new Retention(1), generations, enclaves)).as("already applied").isEmpty();
 
-    Map<Integer, GenerationContent> content = ledger.lineageContent(lineage);
+    Map<Integer, GenerationContent> content = generations.lineageContent(lineage);
     assertThat(content.get(1).archivesAvailable()).isFalse();
     Map<String, Long> needed = Map.of(firstBlobs.iterator().next(), 1L);
     TransferPlan lostCache = new TransferPlanner().plan("site-b", 3, content, needed.keySet(), needed, Set.of(), Set.of(1));

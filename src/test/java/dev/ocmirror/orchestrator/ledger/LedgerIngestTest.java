@@ -88,8 +88,10 @@ class LedgerIngestTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void threeMonthsRecordedAndAnEnclaveThatMissedMonthTwoIsPlannedTwoAndThree(String kind) throws Exception {
-    LedgerRepository ledger = new LedgerRepository(database(kind));
-    LedgerIngest ingest = new LedgerIngest(ledger);
+    DataSource database = database(kind);
+    Generations generations = new Generations(database);
+    Enclaves enclaves = new Enclaves(database);
+    LedgerIngest ingest = new LedgerIngest(generations);
     List<Month> months = threeMonths();
     String lineage = UUID.randomUUID().toString();
 
@@ -99,16 +101,16 @@ class LedgerIngestTest {
         List.of("demo/alpha:v1", "demo/beta:v1", "demo/gamma:v1")));
     assertThat(third.blobs()).isEqualTo(3);
 
-    Map<Integer, GenerationContent> content = ledger.lineageContent(lineage);
+    Map<Integer, GenerationContent> content = generations.lineageContent(lineage);
     assertThat(content).containsOnlyKeys(1, 2, 3);
     assertThat(content.get(2).archivedBlobs()).isEqualTo(months.get(1).blobs());
-    Map<String, Long> needed = ledger.neededBlobs(lineage, 3);
+    Map<String, Long> needed = generations.neededBlobs(lineage, 3);
     assertThat(needed).hasSize(3 + 3 + 3 + 1);
     assertThat(needed.values()).doesNotContainNull();
 
-    ledger.recordImport("site-b", lineage, 1, Instant.now());
+    enclaves.recordImport("site-b", lineage, 1, Instant.now());
     TransferPlan plan = new TransferPlanner().plan("site-b", 3, content, needed.keySet(), needed,
-        months.get(0).blobs(), ledger.importedGenerations("site-b", lineage));
+        months.get(0).blobs(), enclaves.importedGenerations("site-b", lineage));
     assertThat(plan.verdict()).isEqualTo(TransferPlan.Verdict.PROVEN_COMPLETE);
     assertThat(plan.generations()).containsExactly(2, 3);
     assertThat(plan.bytes()).isEqualTo(Files.size(months.get(1).archive()) + Files.size(months.get(2).archive()));
@@ -117,8 +119,10 @@ class LedgerIngestTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void refusesGenerationsOutOfSequenceAndArchivesOfAnotherLineage(String kind) throws Exception {
-    LedgerRepository ledger = new LedgerRepository(database(kind));
-    LedgerIngest ingest = new LedgerIngest(ledger);
+    DataSource database = database(kind);
+    Generations generations = new Generations(database);
+    Enclaves enclaves = new Enclaves(database);
+    LedgerIngest ingest = new LedgerIngest(generations);
     List<Month> months = threeMonths();
     String lineage = UUID.randomUUID().toString();
 
@@ -136,16 +140,16 @@ class LedgerIngestTest {
 
     assertThatThrownBy(() -> ingest.ingest(request(lineage, 2, months.get(1).archive(), List.of("demo/delta:v1"))))
         .isInstanceOf(LedgerException.class).hasMessageContaining("demo/delta:v1");
-    assertThat(ledger.lastGeneration(lineage)).contains(1);
+    assertThat(generations.last(lineage)).contains(1);
   }
 
   @org.junit.jupiter.api.Test
   void ingestsArchivesWhereTheyLieOnARemoteMirrorHost() throws Exception {
-    LedgerRepository ledger = new LedgerRepository(database("h2"));
+    Generations generations = new Generations(database("h2"));
     List<Month> months = threeMonths();
     String lineage = UUID.randomUUID().toString();
     try (TestSshd sshd = TestSshd.start(dir.resolve("sshd")); SshHost mirrorHost = new SshHost(sshd.target())) {
-      LedgerIngest.Result result = new LedgerIngest(ledger).ingest(new LedgerIngest.Request(lineage, 1, "kind: ImageSetConfiguration\n",
+      LedgerIngest.Result result = new LedgerIngest(generations).ingest(new LedgerIngest.Request(lineage, 1, "kind: ImageSetConfiguration\n",
           "sha256:" + "c".repeat(64), "4.18.0", months.get(0).archive().getParent().toString(), mirrorHost,
           List.of(months.get(0).archive().toString()), List.of("demo/alpha:v1"), "olivia"));
       ArchiveInventory local = new ArchiveReader().read(months.get(0).archive());
@@ -159,28 +163,30 @@ class LedgerIngestTest {
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void recordsATransferAndItsProgress(String kind) {
-    LedgerRepository ledger = new LedgerRepository(database(kind));
+    DataSource database = database(kind);
+    Generations generations = new Generations(database);
+    Transfers transfers = new Transfers(database);
     String lineage = UUID.randomUUID().toString();
-    ledger.createLineage(lineage, "olivia", Instant.now());
+    generations.createLineage(lineage, "olivia", Instant.now());
     Instant created = Instant.parse("2026-11-23T10:00:00Z");
-    ledger.recordTransfer(new LedgerRepository.Transfer("t-1", "site-b", lineage, 3, List.of(2, 3), 11_500, null, "PLANNED",
+    transfers.record(new Transfer("t-1", "site-b", lineage, 3, List.of(2, 3), 11_500, null, TransferState.PLANNED,
         created, "olivia", null));
-    ledger.updateTransfer("t-1", "STAGED", "a".repeat(64));
-    assertThat(ledger.transfer("t-1")).get().satisfies(transfer -> {
+    transfers.moveTo("t-1", TransferState.STAGED, "a".repeat(64));
+    assertThat(transfers.find("t-1")).get().satisfies(transfer -> {
       assertThat(transfer.generations()).containsExactly(2, 3);
-      assertThat(transfer.state()).isEqualTo("STAGED");
+      assertThat(transfer.state()).isEqualTo(TransferState.STAGED);
       assertThat(transfer.manifestSha256()).isEqualTo("a".repeat(64));
       assertThat(transfer.createdAt()).isEqualTo(created);
     });
-    assertThat(ledger.importedByEnclave(lineage)).containsEntry("site-b", Set.of());
-    assertThatThrownBy(() -> ledger.updateTransfer("t-404", "STAGED", null)).hasMessageContaining("No transfer t-404");
-    assertThat(ledger.transfer("t-404")).isEmpty();
+    assertThat(new Enclaves(database).importedByEnclave(lineage)).containsEntry("site-b", Set.of());
+    assertThatThrownBy(() -> transfers.moveTo("t-404", TransferState.STAGED)).hasMessageContaining("No transfer t-404");
+    assertThat(transfers.find("t-404")).isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
   void recordsAHundredThousandBlobsInBatches(String kind) {
-    LedgerRepository ledger = new LedgerRepository(database(kind));
+    Generations generations = new Generations(database(kind));
     List<ArchiveInventory.ArchivedBlob> blobs = new ArrayList<>();
     for (int i = 0; i < 100_000; i++) {
       blobs.add(new ArchiveInventory.ArchivedBlob(String.format("sha256:%064x", i), i));
@@ -188,9 +194,9 @@ class LedgerIngestTest {
     ArchiveInventory big = new ArchiveInventory("mirror_000001.tar", 1L << 35, "e".repeat(64), 100_000, blobs, Map.of(),
         Map.of(), Set.of(), "isc_x");
     String lineage = UUID.randomUUID().toString();
-    ledger.createLineage(lineage, "olivia", Instant.now());
-    ledger.recordGeneration(new LedgerRepository.NewGeneration(lineage, 1, "sha256:" + "c".repeat(64), "kind: x", "4.18",
+    generations.createLineage(lineage, "olivia", Instant.now());
+    generations.record(new NewGeneration(lineage, 1, "sha256:" + "c".repeat(64), "kind: x", "4.18",
         "SUCCEEDED", "/store/1", Instant.now()), List.of(big), Map.of());
-    assertThat(ledger.lineageContent(lineage).get(1).archivedBlobs()).hasSize(100_000);
+    assertThat(generations.lineageContent(lineage).get(1).archivedBlobs()).hasSize(100_000);
   }
 }

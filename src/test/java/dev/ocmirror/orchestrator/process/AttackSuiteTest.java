@@ -112,10 +112,10 @@ class AttackSuiteTest extends MockedStepsTest {
     runJobs();
 
     stillWaitingAt("reviewTransfer");
-    verify(delivery, never()).stage(anyString());
-    verify(delivery, never()).close(anyString());
-    assertThat(ledger.transfersOf(update.getId())).singleElement()
-        .satisfies(transfer -> assertThat(transfer.state()).isEqualTo("PLANNED"));
+    verify(stageMedia, never()).stage(anyString());
+    verify(closeTransfer, never()).close(anyString());
+    assertThat(transfers.ofLifecycle(update.getId())).singleElement()
+        .satisfies(transfer -> assertThat(transfer.state()).isEqualTo(dev.ocmirror.orchestrator.ledger.TransferState.PLANNED));
     auditUnchangedOrRecordingTheAttempt(update, before);
   }
 
@@ -133,7 +133,7 @@ class AttackSuiteTest extends MockedStepsTest {
 
     stillWaitingAt("confirmReceipt");
     assertThat(externalTasks.createExternalTaskQuery().topicName("oc-mirror-import").count()).isZero();
-    verify(delivery, never()).verifyReceipt(anyString());
+    verify(verifyReceipt, never()).verify(anyString());
     auditUnchangedOrRecordingTheAttempt(update, before);
   }
 
@@ -336,7 +336,7 @@ class AttackSuiteTest extends MockedStepsTest {
       config.append("    - name: registry.example.com/team/service-").append(config.length()).append(":v1\n");
     }
     String details = "manifest unknown\n".repeat((1 << 20) / 17);
-    org.mockito.Mockito.when(mirror.prepare(anyString(), org.mockito.ArgumentMatchers.anyBoolean())).thenThrow(
+    org.mockito.Mockito.when(prepareConfiguration.prepare(anyString(), org.mockito.ArgumentMatchers.anyBoolean())).thenThrow(
         new dev.ocmirror.orchestrator.lifecycle.DecisionNeeded(
             dev.ocmirror.orchestrator.lifecycle.DecisionNeeded.Reason.CONFIGURATION_INVALID, "not valid", details));
     ProcessInstance update = as("op", () -> runtime.startProcessInstanceByKey("mirror-update",

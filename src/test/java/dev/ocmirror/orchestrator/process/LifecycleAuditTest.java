@@ -102,8 +102,8 @@ class LifecycleAuditTest extends MockedStepsTest {
     assertThat(record.at("/deliveries/0/reviewComment").asText()).isEqualTo("not this month");
     assertThat(timeline(record)).noneMatch(line -> line.contains("Update delivered"));
     assertThat(report(update)).contains("Outcome: <b>REJECTED</b>", "Not delivered to north");
-    assertThat(ledger.transfersOf(update.getId())).singleElement().satisfies(transfer ->
-        assertThat(transfer.state()).isEqualTo("REJECTED"));
+    assertThat(transfers.ofLifecycle(update.getId())).singleElement().satisfies(transfer ->
+        assertThat(transfer.state()).isEqualTo(dev.ocmirror.orchestrator.ledger.TransferState.REJECTED));
   }
 
   @Test
@@ -131,8 +131,8 @@ class LifecycleAuditTest extends MockedStepsTest {
     runJobs();
     assertThat(listed(update).path("outcome").asText()).isEqualTo("ABANDONED");
     assertThat(record(update).at("/deliveries/0/outcome").asText()).isEqualTo("ABANDONED");
-    assertThat(ledger.transfersOf(update.getId())).singleElement().satisfies(transfer ->
-        assertThat(transfer.state()).isEqualTo("ABANDONED"));
+    assertThat(transfers.ofLifecycle(update.getId())).singleElement().satisfies(transfer ->
+        assertThat(transfer.state()).isEqualTo(dev.ocmirror.orchestrator.ledger.TransferState.ABANDONED));
 
     ProcessInstance cancelled = start("mirror-update", "op");
     mirrorRunsSucceed();
@@ -216,7 +216,7 @@ class LifecycleAuditTest extends MockedStepsTest {
       config.append("    - name: registry.example.com/team-").append(i).append("/service-").append(i).append(":v1.2.3\n");
     }
     String details = "x".repeat(1 << 20);
-    when(mirror.prepare(anyString(), anyBoolean())).thenThrow(new DecisionNeeded(
+    when(prepareConfiguration.prepare(anyString(), anyBoolean())).thenThrow(new DecisionNeeded(
         DecisionNeeded.Reason.CONFIGURATION_INVALID, "The ImageSetConfiguration is not valid", details));
     HttpApi operator = HttpApi.anonymous(port).as("op", "op-secret");
     HttpApi.Response started = operator.post("/engine-rest/process-definition/key/mirror-update/start",

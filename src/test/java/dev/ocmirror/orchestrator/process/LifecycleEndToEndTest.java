@@ -3,7 +3,11 @@ package dev.ocmirror.orchestrator.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.awaitility.Awaitility;
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.ClusterApplies;
+import dev.ocmirror.orchestrator.ledger.ClusterApply;
+import dev.ocmirror.orchestrator.ledger.Enclaves;
+import dev.ocmirror.orchestrator.ledger.TransferState;
+import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.simulator.MirrorFixture;
 import dev.ocmirror.orchestrator.support.ServiceTest;
 import dev.ocmirror.orchestrator.support.StandIns;
@@ -137,7 +141,11 @@ class LifecycleEndToEndTest {
   @Autowired
   IdentityService identity;
   @Autowired
-  LedgerRepository ledger;
+  Enclaves enclaves;
+  @Autowired
+  Transfers transfers;
+  @Autowired
+  ClusterApplies clusterApplies;
   @Autowired
   org.camunda.bpm.engine.ProcessEngine engine;
   LifecycleDriver driver;
@@ -154,9 +162,9 @@ class LifecycleEndToEndTest {
   @Autowired
   dev.ocmirror.orchestrator.lifecycle.LifecycleProperties properties;
   @Autowired
-  dev.ocmirror.orchestrator.lifecycle.MirrorSteps mirrorSteps;
+  dev.ocmirror.orchestrator.lifecycle.Hosts hosts;
   @Autowired
-  dev.ocmirror.orchestrator.lifecycle.DeliverySteps deliverySteps;
+  dev.ocmirror.orchestrator.lifecycle.ImportGeneration importGeneration;
 
   @Test
   @Order(1)
@@ -194,9 +202,9 @@ class LifecycleEndToEndTest {
             .isNotNull().isEqualTo(mirror.source().manifestDigest("demo/" + image, "v1"));
       }
     }
-    assertThat(ledger.importedGenerations("north", (String) driver.historicVariable(month3, "north", "lineage")))
+    assertThat(enclaves.importedGenerations("north", (String) driver.historicVariable(month3, "north", "lineage")))
         .containsExactlyInAnyOrder(1, 2, 3);
-    assertThat(ledger.importedGenerations("south", (String) driver.historicVariable(month3, "south", "lineage")))
+    assertThat(enclaves.importedGenerations("south", (String) driver.historicVariable(month3, "south", "lineage")))
         .containsExactlyInAnyOrder(1, 2, 3);
     List<String> applies = Files.readAllLines(dir.resolve("bin/oc-apply.log"));
     assertThat(applies).allMatch(line -> line.startsWith("apply --kubeconfig "));
@@ -206,7 +214,8 @@ class LifecycleEndToEndTest {
     ProcessInstance rollback = driver.as("op", () -> runtime.startProcessInstanceByKey("mirror-rollback", Map.of("enclave", "north")));
     driver.complete("cm", driver.waitForTask("approveRollback", "north"), Map.of("approved", true, "reviewComment", "back to month 2"));
     driver.waitUntilEnded(rollback);
-    LedgerRepository.ClusterApply last = ledger.clusterHistory("north").get(ledger.clusterHistory("north").size() - 1);
+    List<ClusterApply> northApplies = clusterApplies.history("north");
+    ClusterApply last = northApplies.get(northApplies.size() - 1);
     assertThat(last.generation()).isEqualTo(2);
     assertThat(last.rollback()).isTrue();
   }
@@ -338,7 +347,7 @@ class LifecycleEndToEndTest {
         .startBeforeActivity("stageMedia").execute());
     assertThat(incidentAt(delivery, "stageMedia")).startsWith("No change manager has approved transfer " + transferId);
     assertThat(dir.resolve("media").resolve(transferId)).doesNotExist();
-    assertThat(ledger.transfer(transferId).orElseThrow().state()).isEqualTo("PLANNED");
+    assertThat(transfers.get(transferId).state()).isEqualTo(TransferState.PLANNED);
 
     asAdministrator(() -> runtime.createProcessInstanceModification(delivery).cancelAllForActivity("stageMedia")
         .startBeforeActivity("reviewTransfer").execute());
@@ -350,7 +359,7 @@ class LifecycleEndToEndTest {
         .startBeforeActivity("importGeneration#multiInstanceBody").execute());
     assertThat(incidentAt(delivery, "importGeneration"))
         .isEqualTo("Nobody confirmed the receipt of the media of transfer " + transferId + ", so nothing is imported.");
-    assertThat(ledger.importedGenerations("north", lineage)).isEmpty();
+    assertThat(enclaves.importedGenerations("north", lineage)).isEmpty();
     assertThat(dir.resolve("north/imports").resolve(lineage)).doesNotExist();
     runtime.deleteProcessInstance(baseline.getId(), "test over", true, true);
   }
@@ -388,6 +397,6 @@ class LifecycleEndToEndTest {
     return new OcMirrorWorker(externalTasks, runtime, new dev.ocmirror.orchestrator.lifecycle.LifecycleProperties(
         properties.mirror(), properties.media(), properties.signing(), properties.approval(), settings, properties.update(),
         properties.enclaves()),
-        mirrorSteps, deliverySteps, metrics);
+        hosts, importGeneration, metrics);
   }
 }

@@ -11,9 +11,15 @@ import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.when;
 
 import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
-import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
-import dev.ocmirror.orchestrator.lifecycle.RollbackSteps;
+import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
+import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
+import dev.ocmirror.orchestrator.lifecycle.CloseTransfer;
+import dev.ocmirror.orchestrator.lifecycle.PlanRollback;
+import dev.ocmirror.orchestrator.lifecycle.PlanTransfer;
+import dev.ocmirror.orchestrator.lifecycle.PrepareConfiguration;
+import dev.ocmirror.orchestrator.lifecycle.RecordGeneration;
+import dev.ocmirror.orchestrator.lifecycle.StageMedia;
+import dev.ocmirror.orchestrator.lifecycle.VerifyReceipt;
 import dev.ocmirror.orchestrator.support.ServiceTest;
 import java.util.HashMap;
 import java.util.List;
@@ -114,7 +120,7 @@ class LifecycleProcessTest extends MockedStepsTest {
 
   @Test
   void aPlanThatCannotBeProvenCannotBeApproved() {
-    org.mockito.Mockito.doAnswer(planned(false, "NOT PROVABLE: cache lost")).when(delivery)
+    org.mockito.Mockito.doAnswer(planned(false, "NOT PROVABLE: cache lost")).when(planTransfer)
         .plan(anyString(), anyString(), anyInt(), anyString());
     start("mirror-update", "op");
     mirrorRunsSucceed();
@@ -125,7 +131,7 @@ class LifecycleProcessTest extends MockedStepsTest {
 
   @Test
   void aCompletionMayChangeOnlyTheTasksOwnFields() {
-    org.mockito.Mockito.doAnswer(planned(false, "NOT PROVABLE: cache lost")).when(delivery)
+    org.mockito.Mockito.doAnswer(planned(false, "NOT PROVABLE: cache lost")).when(planTransfer)
         .plan(anyString(), anyString(), anyInt(), anyString());
     start("mirror-update", "op");
     mirrorRunsSucceed();
@@ -164,7 +170,7 @@ class LifecycleProcessTest extends MockedStepsTest {
         .getId();
     assertThat(runtime.createIncidentQuery().processInstanceId(generation).activityId("prepareConfiguration").singleResult()
         .getIncidentMessage()).startsWith("Not building a generation: lifecycle ");
-    org.mockito.Mockito.verify(mirror, org.mockito.Mockito.times(1)).prepare(anyString(), anyBoolean());
+    org.mockito.Mockito.verify(prepareConfiguration, org.mockito.Mockito.times(1)).prepare(anyString(), anyBoolean());
   }
 
   @Test
@@ -201,7 +207,7 @@ class LifecycleProcessTest extends MockedStepsTest {
   @Test
   void tamperedMediaStopTheImportAndLeadToADecision() {
     doThrow(new DecisionNeeded(DecisionNeeded.Reason.MEDIA_REJECTED, "The media failed verification",
-        "ALTERED generation-000002/mirror_000001.tar")).when(delivery).verifyReceipt(anyString());
+        "ALTERED generation-000002/mirror_000001.tar")).when(verifyReceipt).verify(anyString());
     ProcessInstance update = start("mirror-update", "op");
     mirrorRunsSucceed();
     complete("cm", approval("reviewTransfer"), Map.of("approved", true));
@@ -275,7 +281,7 @@ class LifecycleProcessTest extends MockedStepsTest {
 
   @Test
   void anInvalidConfigurationGoesBackToTheOperatorToCorrect() {
-    when(mirror.prepare(eq("broken"), anyBoolean())).thenThrow(new DecisionNeeded(
+    when(prepareConfiguration.prepare(eq("broken"), anyBoolean())).thenThrow(new DecisionNeeded(
         DecisionNeeded.Reason.CONFIGURATION_INVALID, "The ImageSetConfiguration is not valid: 1 problem(s)",
         "mirror.additionalImages[0].name is required"));
     identity.setAuthentication("op", List.of("operators"));
@@ -298,7 +304,7 @@ class LifecycleProcessTest extends MockedStepsTest {
 
   @Test
   void aTechnicalFaultRetriesThenBecomesAnIncident() {
-    when(mirror.record(anyString(), anyInt(), anyString(), any(), anyString()))
+    when(recordGeneration.record(anyString(), anyInt(), anyString(), any(), anyString()))
         .thenThrow(new IllegalStateException("archive store unreachable"));
     start("mirror-update", "op");
     runJobs();
@@ -357,12 +363,12 @@ class LifecycleProcessTest extends MockedStepsTest {
     completeExternal("oc-mirror-import", Map.of());
     runJobs();
     BpmnAwareTests.assertThat(baseline).isEnded().hasPassed("delivered");
-    org.mockito.Mockito.verify(mirror).prepare(CONFIG, true);
+    org.mockito.Mockito.verify(prepareConfiguration).prepare(CONFIG, true);
   }
 
   @Test
   void theMonthlyScheduleStartsAnUpdateWithTheNewestConfiguration() {
-    when(mirror.scheduledConfiguration()).thenReturn(java.util.Optional.of(CONFIG));
+    when(prepareConfiguration.scheduledConfiguration()).thenReturn(java.util.Optional.of(CONFIG));
     Job schedule = management.createJobQuery().processDefinitionKey("mirror-update-schedule").timers().singleResult();
     assertThat(schedule.getDuedate()).isInTheFuture();
     management.executeJob(schedule.getId());
@@ -382,8 +388,8 @@ class LifecycleProcessTest extends MockedStepsTest {
 
   @Test
   void anApprovedRollbackReimportsMissingContentAndReappliesTheEarlierResources() {
-    when(delivery.verifyRegistry(anyString(), anyString(), anyInt(), eq(false)))
-        .thenReturn(new DeliverySteps.RegistryCheck(3, List.of("registry/demo/alpha:v1: not in the registry (404)")));
+    when(checkRegistry.check(anyString(), anyString(), anyInt(), eq(false)))
+        .thenReturn(new CheckRegistry.Findings(3, List.of("registry/demo/alpha:v1: not in the registry (404)")));
     ProcessInstance rollbackInstance = startRollback("both");
     runJobs();
     Task approve = approval("approveRollback");
@@ -397,7 +403,7 @@ class LifecycleProcessTest extends MockedStepsTest {
     externalTasks.complete(reimport.getId(), "test");
     runJobs();
     BpmnAwareTests.assertThat(rollbackInstance).isEnded().hasPassed("reimportGeneration", "applyRollback", "rolledBack");
-    org.mockito.Mockito.verify(delivery).applyClusterResources("north", LINEAGE, 2, rollbackInstance.getId(), true);
+    org.mockito.Mockito.verify(applyClusterResources).apply("north", LINEAGE, 2, rollbackInstance.getId(), true);
   }
 
   @Test
@@ -411,7 +417,7 @@ class LifecycleProcessTest extends MockedStepsTest {
 
   @Test
   void aRollbackWithNothingBeforeItEndsAtOnce() {
-    when(rollback.plan("north")).thenThrow(new DecisionNeeded(DecisionNeeded.Reason.NOTHING_TO_ROLL_BACK,
+    when(planRollback.plan("north")).thenThrow(new DecisionNeeded(DecisionNeeded.Reason.NOTHING_TO_ROLL_BACK,
         "Enclave north has no cluster resources applied yet", ""));
     ProcessInstance rollbackInstance = startRollback("op");
     runJobs();

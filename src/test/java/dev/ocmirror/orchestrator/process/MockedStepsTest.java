@@ -11,9 +11,19 @@ import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.when;
 
 import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
-import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
-import dev.ocmirror.orchestrator.lifecycle.RollbackSteps;
+import dev.ocmirror.orchestrator.ledger.Generations;
+import dev.ocmirror.orchestrator.ledger.Transfer;
+import dev.ocmirror.orchestrator.ledger.TransferState;
+import dev.ocmirror.orchestrator.ledger.Transfers;
+import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
+import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
+import dev.ocmirror.orchestrator.lifecycle.CloseTransfer;
+import dev.ocmirror.orchestrator.lifecycle.PlanRollback;
+import dev.ocmirror.orchestrator.lifecycle.PlanTransfer;
+import dev.ocmirror.orchestrator.lifecycle.PrepareConfiguration;
+import dev.ocmirror.orchestrator.lifecycle.RecordGeneration;
+import dev.ocmirror.orchestrator.lifecycle.StageMedia;
+import dev.ocmirror.orchestrator.lifecycle.VerifyReceipt;
 import dev.ocmirror.orchestrator.support.ServiceTest;
 import java.util.HashMap;
 import java.util.List;
@@ -46,19 +56,41 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * (and all together in the end-to-end test); listeners, controls, ledger and audit are real.
  */
 @ServiceTest
-@TestPropertySource(properties = {"orchestrator.worker.enabled=false", "orchestrator.enclaves[0].name=north",
-    "orchestrator.approval.reminder-after=PT4H"})
+@TestPropertySource(properties = {"orchestrator.worker.enabled=false", "orchestrator.approval.reminder-after=PT4H",
+    // A whole configuration, as the service demands at start; the replaced steps never reach its hosts.
+    "orchestrator.mirror.host.local=true", "orchestrator.mirror.oc-mirror=/nonexistent/oc-mirror",
+    "orchestrator.mirror.workspace-root=/nonexistent/workspaces", "orchestrator.mirror.cache-directory=/nonexistent/cache",
+    "orchestrator.mirror.runs-directory=/nonexistent/runs", "orchestrator.mirror.archive-store=/nonexistent/store",
+    "orchestrator.mirror.keep-for-rollback=1", "orchestrator.media.staging-directory=/nonexistent/media",
+    "orchestrator.signing.private-key=/nonexistent/signing.pem", "orchestrator.signing.public-key=/nonexistent/signing.pub",
+    "orchestrator.enclaves[0].name=north", "orchestrator.enclaves[0].import-host.local=true",
+    "orchestrator.enclaves[0].oc-mirror=/nonexistent/oc-mirror", "orchestrator.enclaves[0].cache-directory=/nonexistent/north",
+    "orchestrator.enclaves[0].import-workspace=/nonexistent/north-imports",
+    "orchestrator.enclaves[0].runs-directory=/nonexistent/north-runs", "orchestrator.enclaves[0].media-mount=/nonexistent/mnt",
+    "orchestrator.enclaves[0].registry.url=https://registry.north.invalid"})
 abstract class MockedStepsTest {
 
   static final String LINEAGE = UUID.randomUUID().toString();
   static final String CONFIG = "kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror: {}\n";
 
   @MockitoBean
-  MirrorSteps mirror;
+  PrepareConfiguration prepareConfiguration;
   @MockitoBean
-  DeliverySteps delivery;
+  RecordGeneration recordGeneration;
   @MockitoBean
-  RollbackSteps rollback;
+  PlanTransfer planTransfer;
+  @MockitoBean
+  StageMedia stageMedia;
+  @MockitoBean
+  VerifyReceipt verifyReceipt;
+  @MockitoBean
+  CheckRegistry checkRegistry;
+  @MockitoBean
+  ApplyClusterResources applyClusterResources;
+  @MockitoBean
+  CloseTransfer closeTransfer;
+  @MockitoBean
+  PlanRollback planRollback;
 
   @Autowired
   ProcessEngine engine;
@@ -78,42 +110,44 @@ abstract class MockedStepsTest {
   @BeforeEach
   void setUp() {
     BpmnAwareTests.init(engine);
-    when(mirror.prepare(anyString(), anyBoolean())).thenReturn(new MirrorSteps.Prepared(LINEAGE, 2, "sha256:" + "a".repeat(64),
+    when(prepareConfiguration.prepare(anyString(), anyBoolean())).thenReturn(new PrepareConfiguration.Prepared(LINEAGE, 2, "sha256:" + "a".repeat(64),
         "1 additional image added (quay.io/demo/gamma:v1)", true));
-    when(mirror.record(anyString(), anyInt(), anyString(), any(), anyString()))
-        .thenReturn(new MirrorSteps.Recorded(1, 12, 4096, 3, List.of()));
-    if (!ledger.lineageExists(LINEAGE)) {
-      ledger.createLineage(LINEAGE, "op", java.time.Instant.now());
+    when(recordGeneration.record(anyString(), anyInt(), anyString(), any(), anyString()))
+        .thenReturn(new RecordGeneration.Recorded(1, 12, 4096, 3, List.of()));
+    if (!generations.lineageExists(LINEAGE)) {
+      generations.createLineage(LINEAGE, "op", java.time.Instant.now());
     }
-    when(delivery.plan(anyString(), anyString(), anyInt(), anyString()))
+    when(planTransfer.plan(anyString(), anyString(), anyInt(), anyString()))
         .thenAnswer(planned(true, "PROVEN COMPLETE: carry generation(s) [2], 4096 bytes"));
-    when(delivery.stage(anyString())).thenReturn(new DeliverySteps.Staged("/media/t", "b".repeat(64), 1, 4096));
+    when(stageMedia.stage(anyString())).thenReturn(new StageMedia.Staged("/media/t", "b".repeat(64), 1, 4096));
     // The ledger's state of the transfer decides whether the lifecycle was delivered.
     org.mockito.Mockito.doAnswer(call -> {
-      ledger.updateTransfer(call.getArgument(0), "IMPORTED", null);
+      transfers.moveTo(call.getArgument(0), TransferState.IMPORTED);
       return null;
-    }).when(delivery).close(anyString());
-    when(delivery.verifyReceipt(anyString())).thenReturn(new DeliverySteps.Received(1, 4096));
-    when(delivery.verifyRegistry(anyString(), anyString(), anyInt(), anyBoolean()))
-        .thenReturn(new DeliverySteps.RegistryCheck(3, List.of()));
-    when(delivery.applyClusterResources(anyString(), anyString(), anyInt(), anyString(), anyBoolean()))
+    }).when(closeTransfer).close(anyString());
+    when(verifyReceipt.verify(anyString())).thenReturn(new VerifyReceipt.Received(1, 4096));
+    when(checkRegistry.check(anyString(), anyString(), anyInt(), anyBoolean()))
+        .thenReturn(new CheckRegistry.Findings(3, List.of()));
+    when(applyClusterResources.apply(anyString(), anyString(), anyInt(), anyString(), anyBoolean()))
         .thenReturn(List.of("prod: idms-oc-mirror.yaml"));
-    when(rollback.plan("north")).thenReturn(new RollbackSteps.RollbackPlan(LINEAGE, 3, 2, "Roll north back to 2"));
+    when(planRollback.plan("north")).thenReturn(new PlanRollback.RollbackPlan(LINEAGE, 3, 2, "Roll north back to 2"));
   }
 
   @Autowired
   javax.sql.DataSource dataSource;
   @Autowired
-  dev.ocmirror.orchestrator.ledger.LedgerRepository ledger;
+  Generations generations;
+  @Autowired
+  Transfers transfers;
 
   /** A plan as the real step makes it: recorded in the ledger for the lifecycle, which approval rests on. */
-  org.mockito.stubbing.Answer<DeliverySteps.Planned> planned(boolean provable, String summary) {
+  org.mockito.stubbing.Answer<PlanTransfer.Planned> planned(boolean provable, String summary) {
     return call -> {
       String transferId = UUID.randomUUID().toString();
-      ledger.recordTransfer(new dev.ocmirror.orchestrator.ledger.LedgerRepository.Transfer(transferId, call.getArgument(0),
-          call.getArgument(1), call.getArgument(2), List.of(2), 4096, null, "PLANNED", java.time.Instant.now(), "op",
+      transfers.record(new Transfer(transferId, call.getArgument(0),
+          call.getArgument(1), call.getArgument(2), List.of(2), 4096, null, TransferState.PLANNED, java.time.Instant.now(), "op",
           call.getArgument(3)));
-      return new DeliverySteps.Planned(transferId, provable, List.of(2), 4096, summary);
+      return new PlanTransfer.Planned(transferId, provable, List.of(2), 4096, summary);
     };
   }
 

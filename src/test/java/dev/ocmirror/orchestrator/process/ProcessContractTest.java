@@ -11,8 +11,10 @@ import dev.ocmirror.orchestrator.bpmn.ProcessContract.Topics;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables;
 import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
-import dev.ocmirror.orchestrator.lifecycle.DeliverySteps;
-import dev.ocmirror.orchestrator.lifecycle.MirrorSteps;
+import dev.ocmirror.orchestrator.lifecycle.Hosts;
+import dev.ocmirror.orchestrator.lifecycle.ImportGeneration;
+import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
+import dev.ocmirror.orchestrator.lifecycle.MirrorToDisk;
 import dev.ocmirror.orchestrator.support.ServiceTest;
 import java.io.IOException;
 import java.lang.reflect.Modifier;
@@ -75,9 +77,11 @@ class ProcessContractTest {
   @Autowired
   ProcessEngineConfiguration engineConfiguration;
   @Autowired
-  MirrorSteps mirror;
+  LifecycleProperties properties;
   @Autowired
-  DeliverySteps delivery;
+  Hosts hosts;
+  @Autowired
+  ImportGeneration importGeneration;
 
   private static final Map<String, BpmnModelInstance> MODELS = models();
 
@@ -105,7 +109,8 @@ class ProcessContractTest {
     Set<String> topics = elements(ServiceTask.class).stream().map(ServiceTask::getCamundaTopic)
         .filter(topic -> topic != null).collect(Collectors.toSet());
     assertThat(topics).containsExactlyInAnyOrderElementsOf(Topics.ALL);
-    assertThat(OcMirrorWorker.stepsByTopic(mirror, delivery).keySet()).containsExactlyInAnyOrderElementsOf(Topics.ALL);
+    assertThat(OcMirrorWorker.stepsByTopic(MirrorToDisk.dryRun(properties, hosts),
+        MirrorToDisk.archives(properties, hosts), importGeneration).keySet()).containsExactlyInAnyOrderElementsOf(Topics.ALL);
   }
 
   @Test

@@ -1,20 +1,21 @@
 package dev.ocmirror.orchestrator.lifecycle;
 
-import dev.ocmirror.orchestrator.ledger.LedgerRepository;
+import dev.ocmirror.orchestrator.ledger.ClusterApplies;
+import dev.ocmirror.orchestrator.ledger.ClusterApply;
 import java.util.List;
 
 /**
- * Going back one generation on an enclave's clusters: find what is live and what was live before, and whether
- * the registry still holds the earlier content.
+ * Going back one generation on an enclave's clusters: find what is live and what of the same lineage was live
+ * before it.
  */
-public final class RollbackSteps {
+public final class PlanRollback {
 
   private final LifecycleProperties properties;
-  private final LedgerRepository ledger;
+  private final ClusterApplies applies;
 
-  public RollbackSteps(LifecycleProperties properties, LedgerRepository ledger) {
+  public PlanRollback(LifecycleProperties properties, ClusterApplies applies) {
     this.properties = properties;
-    this.ledger = ledger;
+    this.applies = applies;
   }
 
   /** @param summary what a change manager approves, in words */
@@ -23,15 +24,15 @@ public final class RollbackSteps {
 
   public RollbackPlan plan(String enclaveName) {
     properties.enclave(enclaveName);
-    List<LedgerRepository.ClusterApply> history = ledger.clusterHistory(enclaveName);
+    List<ClusterApply> history = applies.history(enclaveName);
     if (history.isEmpty()) {
       throw new DecisionNeeded(DecisionNeeded.Reason.NOTHING_TO_ROLL_BACK, "Enclave " + enclaveName
           + " has no cluster resources applied yet; there is nothing to roll back", "");
     }
-    LedgerRepository.ClusterApply live = history.get(history.size() - 1);
-    LedgerRepository.ClusterApply previous = null;
+    ClusterApply live = history.get(history.size() - 1);
+    ClusterApply previous = null;
     for (int i = history.size() - 2; i >= 0; i--) {
-      LedgerRepository.ClusterApply candidate = history.get(i);
+      ClusterApply candidate = history.get(i);
       if (candidate.lineageId().equals(live.lineageId()) && candidate.generation() < live.generation()) {
         previous = candidate;
         break;

@@ -20,10 +20,11 @@ import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The ledger's tables (db/migration). Writes of blobs and references go in batches: a month's generation
- * holds tens of thousands of blobs.
+ * The ledger's lineages and their generations: each generation's archives, the blobs they carry, the manifests'
+ * references and the images. Writes of blobs and references go in batches: a month's generation holds tens of
+ * thousands of blobs.
  */
-public final class LedgerRepository {
+public final class Generations {
 
   private static final int BATCH = 1000;
 
@@ -31,14 +32,10 @@ public final class LedgerRepository {
   private final NamedParameterJdbcTemplate named;
   private final TransactionTemplate transactions;
 
-  public LedgerRepository(DataSource dataSource) {
+  public Generations(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.named = new NamedParameterJdbcTemplate(jdbc);
     this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
-  }
-
-  public record NewGeneration(String lineageId, int number, String configDigest, String configText, String ocMirrorVersion,
-      String outcome, String storePath, Instant createdAt) {
   }
 
   public void createLineage(String lineageId, String createdBy, Instant at) {
@@ -50,13 +47,13 @@ public final class LedgerRepository {
     return count != null && count > 0;
   }
 
-  public Optional<Integer> lastGeneration(String lineageId) {
+  public Optional<Integer> last(String lineageId) {
     return Optional.ofNullable(jdbc.queryForObject("select max(number) from ledger_generation where lineage_id = ?",
         Integer.class, lineageId));
   }
 
   /** Records a generation, its archives, their blobs, manifest references and images in one transaction. */
-  public long recordGeneration(NewGeneration generation, List<ArchiveInventory> archives, Map<String, String> images) {
+  public long record(NewGeneration generation, List<ArchiveInventory> archives, Map<String, String> images) {
     Long id = transactions.execute(status -> {
       GeneratedKeyHolder key = new GeneratedKeyHolder();
       named.update("insert into ledger_generation (lineage_id, number, config_digest, config_text, oc_mirror_version, outcome,"
@@ -198,95 +195,9 @@ public final class LedgerRepository {
         lineageId, number));
   }
 
-  public void ensureEnclave(String name, Instant at) {
-    Integer count = jdbc.queryForObject("select count(*) from ledger_enclave where name = ?", Integer.class, name);
-    if (count == null || count == 0) {
-      jdbc.update("insert into ledger_enclave (name, created_at) values (?, ?)", name, Timestamp.from(at));
-    }
-  }
-
-  public void recordImport(String enclave, String lineageId, int number, Instant at) {
-    ensureEnclave(enclave, at);
-    jdbc.update("insert into ledger_enclave_generation (enclave, lineage_id, generation_number, imported_at) values (?, ?, ?, ?)",
-        enclave, lineageId, number, Timestamp.from(at));
-  }
-
-  /** A transfer as planned and approved, and what became of it. */
-  public record Transfer(String id, String enclave, String lineageId, int target, List<Integer> generations, long bytes,
-      String manifestSha256, String state, Instant createdAt, String createdBy, String lifecycleId) {
-  }
-
-  public void recordTransfer(Transfer transfer) {
-    ensureEnclave(transfer.enclave(), transfer.createdAt());
-    jdbc.update("insert into ledger_transfer (id, enclave, lineage_id, target_generation, generations, bytes, manifest_sha256,"
-        + " state, created_at, created_by, lifecycle_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", transfer.id(),
-        transfer.enclave(), transfer.lineageId(), transfer.target(), joined(transfer.generations()), transfer.bytes(),
-        transfer.manifestSha256(), transfer.state(), Timestamp.from(transfer.createdAt()), transfer.createdBy(),
-        transfer.lifecycleId());
-  }
-
-  /** Moves a transfer on (e.g. STAGED, RECEIVED, IMPORTED); refuses an unknown transfer. */
-  public void updateTransfer(String id, String state, String manifestSha256) {
-    int rows = jdbc.update("update ledger_transfer set state = ?, manifest_sha256 = coalesce(?, manifest_sha256) where id = ?",
-        state, manifestSha256, id);
-    if (rows != 1) {
-      throw new LedgerException("No transfer " + id + " in the ledger");
-    }
-  }
-
-  private static final String TRANSFER_COLUMNS = "id, enclave, lineage_id, target_generation, generations, bytes,"
-      + " manifest_sha256, state, created_at, created_by, lifecycle_id";
-
-  public Optional<Transfer> transfer(String id) {
-    return jdbc.query("select " + TRANSFER_COLUMNS + " from ledger_transfer where id = ?", LedgerRepository::transferRow, id)
-        .stream().findFirst();
-  }
-
-  /** The transfers planned for one lifecycle, one per enclave it delivers to. */
-  public List<Transfer> transfersOf(String lifecycleId) {
-    return jdbc.query("select " + TRANSFER_COLUMNS + " from ledger_transfer where lifecycle_id = ? order by enclave",
-        LedgerRepository::transferRow, lifecycleId);
-  }
-
-  private static Transfer transferRow(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
-    return new Transfer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), split(rs.getString(5)),
-        rs.getLong(6), rs.getString(7), rs.getString(8), rs.getTimestamp(9).toInstant(), rs.getString(10), rs.getString(11));
-  }
-
-  private static String joined(List<Integer> generations) {
-    return String.join(",", generations.stream().map(String::valueOf).toList());
-  }
-
-  private static List<Integer> split(String generations) {
-    return generations.isBlank() ? List.of() : java.util.Arrays.stream(generations.split(",")).map(Integer::valueOf).toList();
-  }
-
-  /** For every enclave known to the ledger, the generations of this lineage imported into its cache. */
-  public Map<String, Set<Integer>> importedByEnclave(String lineageId) {
-    Map<String, Set<Integer>> imported = new TreeMap<>();
-    jdbc.query("select name from ledger_enclave", rs -> {
-      imported.put(rs.getString(1), new HashSet<>());
-    });
-    jdbc.query("select enclave, generation_number from ledger_enclave_generation where lineage_id = ?", rs -> {
-      imported.get(rs.getString(1)).add(rs.getInt(2));
-    }, lineageId);
-    return imported;
-  }
-
   public void markArchivesDeleted(String lineageId, int number) {
     jdbc.update("update ledger_generation set archives_deleted_at = ? where lineage_id = ? and number = ?",
         Timestamp.from(Instant.now()), lineageId, number);
-  }
-
-  public Set<Integer> importedGenerations(String enclave, String lineageId) {
-    return new HashSet<>(jdbc.queryForList("select generation_number from ledger_enclave_generation where enclave = ?"
-        + " and lineage_id = ?", Integer.class, enclave, lineageId));
-  }
-
-  /** The generations of a lineage imported into an enclave's cache at or after a moment. */
-  public Set<Integer> importedSince(String enclave, String lineageId, Instant since) {
-    return new HashSet<>(jdbc.queryForList("select generation_number from ledger_enclave_generation where enclave = ?"
-        + " and lineage_id = ? and imported_at >= ?", Integer.class, enclave, lineageId, Timestamp.from(since)));
   }
 
   /** The lineage whose generation was recorded last: the one monthly updates continue. */
@@ -295,21 +206,12 @@ public final class LedgerRepository {
         .stream().findFirst();
   }
 
-  /** What the ledger holds about one generation, apart from its blobs. */
-  public record GenerationRecord(String lineageId, int number, String configDigest, String configText, String ocMirrorVersion,
-      String storePath, Instant createdAt, boolean archivesDeleted) {
-  }
-
-  public Optional<GenerationRecord> generation(String lineageId, int number) {
+  public Optional<GenerationRecord> find(String lineageId, int number) {
     return jdbc.query("select lineage_id, number, config_digest, config_text, oc_mirror_version, store_path, created_at,"
         + " archives_deleted_at from ledger_generation where lineage_id = ? and number = ?",
         (rs, row) -> new GenerationRecord(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
             rs.getString(6), rs.getTimestamp(7).toInstant(), rs.getTimestamp(8) != null), lineageId, number)
         .stream().findFirst();
-  }
-
-  /** An archive file of a generation as ingested. */
-  public record ArchiveRecord(String fileName, long size, String sha256) {
   }
 
   public List<ArchiveRecord> archives(String lineageId, int number) {
@@ -318,29 +220,4 @@ public final class LedgerRepository {
         (rs, row) -> new ArchiveRecord(rs.getString(1), rs.getLong(2), rs.getString(3)), lineageId, number);
   }
 
-  /** Cluster resources applied to one cluster, as recorded after {@code oc apply} succeeded. */
-  public record ClusterApply(String enclave, String cluster, String lineageId, int generation, List<String> resources,
-      Instant appliedAt, String processInstanceId, boolean rollback) {
-  }
-
-  public void recordClusterApply(ClusterApply apply) {
-    jdbc.update("insert into ledger_cluster_apply (enclave, cluster, lineage_id, generation_number, resources, applied_at,"
-        + " process_instance_id, rollback) values (?, ?, ?, ?, ?, ?, ?, ?)", apply.enclave(), apply.cluster(), apply.lineageId(),
-        apply.generation(), String.join(",", apply.resources()), Timestamp.from(apply.appliedAt()), apply.processInstanceId(),
-        apply.rollback());
-  }
-
-  /** Every apply to the clusters of an enclave, oldest first. */
-  public List<ClusterApply> clusterHistory(String enclave) {
-    return jdbc.query("select enclave, cluster, lineage_id, generation_number, resources, applied_at, process_instance_id,"
-        + " rollback from ledger_cluster_apply where enclave = ? order by applied_at, id",
-        (rs, row) -> new ClusterApply(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
-            rs.getString(5).isEmpty() ? List.of() : List.of(rs.getString(5).split(",")), rs.getTimestamp(6).toInstant(),
-            rs.getString(7), rs.getBoolean(8)), enclave);
-  }
-
-  /** The lineages of which an enclave has imported anything. */
-  public List<String> lineagesOf(String enclave) {
-    return jdbc.queryForList("select distinct lineage_id from ledger_enclave_generation where enclave = ?", String.class, enclave);
-  }
 }
