@@ -98,6 +98,7 @@ public final class ArchiveReader {
     if (size == 0) {
       throw new ArchiveDamagedException(name, "is empty (0 bytes); oc-mirror refuses empty chunks");
     }
+
     String fileSha256;
     List<ArchiveInventory.ArchivedBlob> blobs = new ArrayList<>();
     Map<String, String> tags = new TreeMap<>();
@@ -164,6 +165,10 @@ public final class ArchiveReader {
         }
       }
       current = null;
+      if (entries == 0) {
+        // What a failed or interrupted run leaves behind (4.16 writes a 1024-byte tar of nothing), or not a tar at all.
+        throw new ArchiveDamagedException(name, "holds no entries: it is an empty tar or no tar archive at all");
+      }
       // The tar trailer and padding belong to the file's hash too.
       drain(hashed, buffer);
       if (hashed.delivered() != size) {

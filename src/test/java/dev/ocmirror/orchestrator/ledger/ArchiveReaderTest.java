@@ -3,6 +3,7 @@ package dev.ocmirror.orchestrator.ledger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ocmirror.orchestrator.support.TestArchives;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +81,13 @@ class ArchiveReaderTest {
     Path text = Files.writeString(dir.resolve("mirror_000004.tar"), "not a tar archive at all, just text\n".repeat(40));
     assertThatThrownBy(() -> reader.read(text)).isInstanceOf(ArchiveDamagedException.class)
         .hasMessageStartingWith("mirror_000004.tar:");
+    Path tiny = Files.write(dir.resolve("mirror_000006.tar"), new byte[] {1, 2, 3});
+    assertThatThrownBy(() -> reader.read(tiny)).isInstanceOf(ArchiveDamagedException.class)
+        .hasMessageContaining("holds no entries");
+    // What 4.16 leaves behind after a failed run: a tar trailer and nothing before it.
+    Path trailerOnly = Files.write(dir.resolve("mirror_000007.tar"), new byte[1024]);
+    assertThatThrownBy(() -> reader.read(trailerOnly)).isInstanceOf(ArchiveDamagedException.class)
+        .hasMessageContaining("holds no entries");
   }
 
   @Test

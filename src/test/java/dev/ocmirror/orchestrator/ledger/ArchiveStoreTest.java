@@ -8,6 +8,7 @@ import dev.ocmirror.orchestrator.ocmirror.OcMirrorSettings;
 import dev.ocmirror.orchestrator.remote.FileEntry;
 import dev.ocmirror.orchestrator.remote.HostException;
 import dev.ocmirror.orchestrator.remote.LocalHost;
+import dev.ocmirror.orchestrator.support.TestArchives;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

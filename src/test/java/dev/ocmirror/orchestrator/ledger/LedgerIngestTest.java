@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocmirror.orchestrator.remote.LocalHost;
 import dev.ocmirror.orchestrator.remote.SshHost;
+import dev.ocmirror.orchestrator.support.TestArchives;
 import dev.ocmirror.orchestrator.support.TestPostgres;
 import dev.ocmirror.orchestrator.support.TestSshd;
 import java.nio.file.Files;

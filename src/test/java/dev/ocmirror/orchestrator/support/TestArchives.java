@@ -1,4 +1,4 @@
-package dev.ocmirror.orchestrator.ledger;
+package dev.ocmirror.orchestrator.support;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -14,21 +14,21 @@ import java.util.Random;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
-/** Writes tar files laid out like oc-mirror's archives (contract section 3), for ledger tests. */
-final class TestArchives {
+/** Writes tar files laid out like oc-mirror's archives (contract section 3), for ledger and step tests. */
+public final class TestArchives {
 
   private final Map<String, byte[]> entries = new LinkedHashMap<>();
   private final Random random;
 
-  TestArchives() {
+  public TestArchives() {
     this(42);
   }
 
-  TestArchives(long seed) {
+  public TestArchives(long seed) {
     random = new Random(seed);
   }
 
-  static String sha256(byte[] content) {
+  public static String sha256(byte[] content) {
     try {
       return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
     } catch (Exception e) {
@@ -36,14 +36,14 @@ final class TestArchives {
     }
   }
 
-  byte[] randomBytes(int size) {
+  public byte[] randomBytes(int size) {
     byte[] bytes = new byte[size];
     random.nextBytes(bytes);
     return bytes;
   }
 
   /** Adds an image (config + layers + manifest) under repo:tag and returns the manifest digest. */
-  String image(String repo, String tag, byte[]... layers) {
+  public String image(String repo, String tag, byte[]... layers) {
     byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"image\":\"" + repo + ":" + tag + "\"}").getBytes(StandardCharsets.UTF_8);
     StringBuilder manifest = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",")
         .append("\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"").append(sha256(config))
@@ -62,25 +62,25 @@ final class TestArchives {
     return digest;
   }
 
-  String blob(byte[] content) {
+  public String blob(byte[] content) {
     String digest = sha256(content);
     String hex = digest.substring(7);
     entries.put("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data", content);
     return digest;
   }
 
-  TestArchives entry(String name, String content) {
+  public TestArchives entry(String name, String content) {
     entries.put(name, content.getBytes(StandardCharsets.UTF_8));
     return this;
   }
 
-  TestArchives entry(String name, byte[] content) {
+  public TestArchives entry(String name, byte[] content) {
     entries.put(name, content);
     return this;
   }
 
   /** Leaves out blobs an earlier generation archived, as oc-mirror does with the digests of its history. */
-  TestArchives omitting(java.util.Collection<String> digests) {
+  public TestArchives omitting(java.util.Collection<String> digests) {
     for (String digest : digests) {
       String hex = digest.substring(7);
       entries.remove("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
@@ -89,11 +89,11 @@ final class TestArchives {
   }
 
   /** The previous history the archive's working-dir carries. */
-  TestArchives history(java.util.Collection<String> digests) {
+  public TestArchives history(java.util.Collection<String> digests) {
     return entry("working-dir/.history/.history-2026-01-01T00:00:00Z", String.join("\n", digests) + "\n");
   }
 
-  Path write(Path file) {
+  public Path write(Path file) {
     try (OutputStream out = Files.newOutputStream(file); TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
