@@ -1,17 +1,28 @@
 package dev.ocmirror.orchestrator.lifecycle;
 
+import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.AbsolutePath;
+import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.Checked;
+import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.Consistent;
+import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.Problems;
 import dev.ocmirror.orchestrator.ledger.ArchiveStore;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorSettings;
 import dev.ocmirror.orchestrator.remote.SshTarget;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Path.Node;
+import jakarta.validation.Valid;
+import jakarta.validation.Validation;
+import jakarta.validation.ValidatorFactory;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -20,8 +31,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * failing a lifecycle weeks later.
  */
 @ConfigurationProperties("orchestrator")
-public record LifecycleProperties(Mirror mirror, Media media, Signing signing, Approval approval, Worker worker,
-    Update update, List<Enclave> enclaves) {
+@Checked
+public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Valid Signing signing, Approval approval,
+    Worker worker, Update update, List<@Valid Enclave> enclaves) implements Consistent {
 
   public LifecycleProperties {
     mirror = mirror == null ? new Mirror(null, false, null, null, null, null, null, null, 0) : mirror;
@@ -49,7 +61,9 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
   }
 
   /** A host reached locally (the service's own machine) or over SSH with key login and checked host keys. */
-  public record HostAccess(boolean local, String host, Integer port, String user, Path privateKey, Path knownHosts) {
+  @Checked
+  public record HostAccess(boolean local, String host, Integer port, String user, Path privateKey, Path knownHosts)
+      implements Consistent {
 
     public SshTarget sshTarget() {
       return new SshTarget(host, port == null ? 22 : port, user, privateKey, knownHosts);
@@ -59,25 +73,26 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
       return local ? "local" : "ssh://" + user + "@" + host + ":" + (port == null ? 22 : port);
     }
 
-    void check(String where, List<String> problems) {
+    @Override
+    public void check(Problems problems) {
       if (local) {
         if (host != null) {
-          problems.add(where + ": 'local: true' and an SSH host '" + host + "' exclude each other");
+          problems.add("host", "'local: true' and an SSH host '" + host + "' exclude each other");
         }
         return;
       }
       if (host == null || host.isBlank()) {
-        problems.add(where + ": set 'local: true' or an SSH 'host'");
+        problems.add("host", "set 'local: true' or an SSH 'host'");
         return;
       }
       if (user == null || user.isBlank()) {
-        problems.add(where + ": an SSH host needs a 'user'");
+        problems.add("user", "an SSH host needs a user");
       }
       if (privateKey == null) {
-        problems.add(where + ": an SSH host needs a 'private-key' file (key login only)");
+        problems.add("privateKey", "an SSH host needs a private key file (key login only)");
       }
       if (knownHosts == null) {
-        problems.add(where + ": an SSH host needs a 'known-hosts' file (host keys are always checked)");
+        problems.add("knownHosts", "an SSH host needs a known_hosts file (host keys are always checked)");
       }
     }
   }
@@ -90,8 +105,16 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
    * @param keepForRollback generations kept in the store beyond what an enclave still lacks
    * @param simulated the oc-mirror configured is the simulator (demo): every lifecycle says so to its users
    */
-  public record Mirror(HostAccess host, boolean simulated, String ocMirror, String workspaceRoot, String cacheDirectory, String runsDirectory,
-      String archiveStore, String authFile, int keepForRollback) {
+  public record Mirror(
+      @NotNull(message = "say where oc-mirror runs ('local: true' or an SSH host)") @Valid HostAccess host,
+      boolean simulated,
+      @NotBlank(message = REQUIRED) String ocMirror,
+      @NotBlank(message = REQUIRED) @AbsolutePath String workspaceRoot,
+      @NotBlank(message = REQUIRED) @AbsolutePath String cacheDirectory,
+      @NotBlank(message = REQUIRED) @AbsolutePath String runsDirectory,
+      @NotBlank(message = REQUIRED) @AbsolutePath String archiveStore,
+      String authFile,
+      @Min(value = 1, message = "must be at least 1 (rollback needs the previous generation)") int keepForRollback) {
 
     public OcMirrorSettings settings() {
       return new OcMirrorSettings(ocMirror, runsDirectory, authFile, null, null, List.of());
@@ -109,11 +132,12 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
   }
 
   /** Where the service writes transfers: one directory per transfer, standing for the removable disk. */
-  public record Media(Path stagingDirectory) {
+  public record Media(@NotNull(message = "where transfers are written for the media") Path stagingDirectory) {
   }
 
   /** Ed25519 keys in PEM: the private one signs transfer manifests, the public one checks them at receipt. */
-  public record Signing(Path privateKey, Path publicKey) {
+  public record Signing(@NotNull(message = "transfer manifests are always signed") Path privateKey,
+      @NotNull(message = "receipts are always checked against it") Path publicKey) {
   }
 
   /** @param reminderAfter how long an approval may wait before a reminder is raised */
@@ -152,13 +176,34 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
    * @param receiptBySender whether the operator who handed the media over may also confirm their receipt:
    *     {@code refuse} (the default) or {@code allow}, for a site where one person does both
    */
-  public record Enclave(String name, HostAccess importHost, String ocMirror, String oc, String cacheDirectory,
-      String importWorkspace, String runsDirectory, String mediaMount, Registry registry, List<Cluster> clusters,
-      ReceiptBySender receiptBySender) {
+  @Checked
+  public record Enclave(
+      @NotNull(message = REQUIRED) @Pattern(regexp = "[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?",
+          message = "lower-case letters, digits and inner hyphens, up to 64") String name,
+      @NotNull(message = "say where the enclave's oc-mirror runs") @Valid HostAccess importHost,
+      @NotBlank(message = REQUIRED) String ocMirror,
+      String oc,
+      @NotBlank(message = REQUIRED) @AbsolutePath String cacheDirectory,
+      @NotBlank(message = REQUIRED) @AbsolutePath String importWorkspace,
+      @NotBlank(message = REQUIRED) @AbsolutePath String runsDirectory,
+      @NotBlank(message = REQUIRED) @AbsolutePath String mediaMount,
+      @NotNull(message = "https://HOST[:PORT] of the target registry") @Valid Registry registry,
+      List<@Valid Cluster> clusters,
+      ReceiptBySender receiptBySender) implements Consistent {
 
     public Enclave {
       clusters = clusters == null ? List.of() : List.copyOf(clusters);
       receiptBySender = receiptBySender == null ? ReceiptBySender.REFUSE : receiptBySender;
+    }
+
+    @Override
+    public void check(Problems problems) {
+      if (!clusters.isEmpty() && (oc == null || oc.isBlank())) {
+        problems.add("oc", "is required to apply cluster resources to the clusters listed");
+      }
+      Set<String> seen = new HashSet<>();
+      clusters.stream().map(Cluster::name).filter(name -> name != null && !seen.add(name)).distinct()
+          .forEach(name -> problems.add("clusters", "'" + name + "' is listed more than once"));
     }
 
     public boolean senderMayConfirmReceipt() {
@@ -196,7 +241,10 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
    * @param username basic or token authentication; the password is read from {@code passwordFile}, never from
    *     this configuration
    */
-  public record Registry(String url, String namespace, Path caFile, String username, Path passwordFile) {
+  public record Registry(
+      @NotNull(message = "https://HOST[:PORT] of the target registry") @Pattern(regexp = "https?://[A-Za-z0-9.\\[\\]:-]+/?",
+          message = "https://HOST[:PORT] of the target registry") String url,
+      String namespace, Path caFile, String username, Path passwordFile) {
 
     public String hostPort() {
       return url.replaceFirst("^https?://", "").replaceFirst("/+$", "");
@@ -208,7 +256,8 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
   }
 
   /** @param kubeconfig path of the kubeconfig on the import host */
-  public record Cluster(String name, String kubeconfig) {
+  public record Cluster(@NotBlank(message = REQUIRED) String name,
+      @NotBlank(message = REQUIRED) @AbsolutePath String kubeconfig) {
   }
 
   public Enclave enclave(String name) {
@@ -224,73 +273,36 @@ public record LifecycleProperties(Mirror mirror, Media media, Signing signing, A
     return enclaves.stream().map(Enclave::name).toList();
   }
 
-  /** Every problem of the lifecycle configuration; empty when the lifecycle can run. */
-  public List<String> problems() {
-    List<String> problems = new ArrayList<>();
-    if (mirror.host() == null) {
-      problems.add("orchestrator.mirror.host: say where oc-mirror runs ('local: true' or an SSH host)");
-    } else {
-      mirror.host().check("orchestrator.mirror.host", problems);
-    }
-    required(problems, "orchestrator.mirror.oc-mirror", mirror.ocMirror(), false);
-    required(problems, "orchestrator.mirror.workspace-root", mirror.workspaceRoot(), true);
-    required(problems, "orchestrator.mirror.cache-directory", mirror.cacheDirectory(), true);
-    required(problems, "orchestrator.mirror.runs-directory", mirror.runsDirectory(), true);
-    required(problems, "orchestrator.mirror.archive-store", mirror.archiveStore(), true);
-    if (mirror.keepForRollback() < 1) {
-      problems.add("orchestrator.mirror.keep-for-rollback must be at least 1 (rollback needs the previous generation)");
-    }
-    if (media.stagingDirectory() == null) {
-      problems.add("orchestrator.media.staging-directory: where transfers are written for the media");
-    }
-    if (signing.privateKey() == null || signing.publicKey() == null) {
-      problems.add("orchestrator.signing.private-key and public-key: transfer manifests are always signed");
-    }
-    Set<String> names = new HashSet<>();
-    for (int i = 0; i < enclaves.size(); i++) {
-      Enclave enclave = enclaves.get(i);
-      String where = "orchestrator.enclaves[" + i + "]";
-      if (enclave.name() == null || !enclave.name().matches("[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?")) {
-        problems.add(where + ".name: lower-case letters, digits and inner hyphens, up to 64, not '" + enclave.name() + "'");
-      } else if (!names.add(enclave.name())) {
-        problems.add(where + ".name: '" + enclave.name() + "' is used twice");
-      }
-      if (enclave.importHost() == null) {
-        problems.add(where + ".import-host: say where the enclave's oc-mirror runs");
-      } else {
-        enclave.importHost().check(where + ".import-host", problems);
-      }
-      required(problems, where + ".oc-mirror", enclave.ocMirror(), false);
-      required(problems, where + ".cache-directory", enclave.cacheDirectory(), true);
-      required(problems, where + ".import-workspace", enclave.importWorkspace(), true);
-      required(problems, where + ".runs-directory", enclave.runsDirectory(), true);
-      required(problems, where + ".media-mount", enclave.mediaMount(), true);
-      if (enclave.registry() == null || enclave.registry().url() == null
-          || !enclave.registry().url().matches("https?://[A-Za-z0-9.\\[\\]:-]+/?")) {
-        problems.add(where + ".registry.url: https://HOST[:PORT] of the target registry");
-      }
-      if (!enclave.clusters().isEmpty()) {
-        required(problems, where + ".oc", enclave.oc(), false);
-      }
-      Map<String, Long> clusterNames = enclave.clusters().stream()
-          .collect(Collectors.groupingBy(cluster -> String.valueOf(cluster.name()), Collectors.counting()));
-      clusterNames.forEach((cluster, count) -> {
-        if (count > 1) {
-          problems.add(where + ".clusters: '" + cluster + "' is listed " + count + " times");
-        }
-      });
-      for (Cluster cluster : enclave.clusters()) {
-        required(problems, where + ".clusters[" + cluster.name() + "].kubeconfig", cluster.kubeconfig(), true);
-      }
-    }
-    return problems;
+  @Override
+  public void check(Problems problems) {
+    Set<String> seen = new HashSet<>();
+    enclaves.stream().map(Enclave::name).filter(name -> name != null && !seen.add(name)).distinct()
+        .forEach(name -> problems.add("enclaves", "'" + name + "' is used twice"));
   }
 
-  private static void required(List<String> problems, String key, String value, boolean absolute) {
-    if (value == null || value.isBlank()) {
-      problems.add(key + " is required");
-    } else if (absolute && !value.startsWith("/")) {
-      problems.add(key + " must be an absolute path, not '" + value + "'");
+  /** Every problem of the lifecycle configuration, each under its key; empty when the lifecycle can run. */
+  public List<String> problems() {
+    try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
+      return factory.getValidator().validate(this).stream()
+          .map(violation -> key(violation) + ": " + violation.getMessage())
+          .sorted()
+          .toList();
     }
   }
+
+  /** The key as it is written in the configuration, e.g. {@code orchestrator.enclaves[0].cache-directory}. */
+  private static String key(ConstraintViolation<?> violation) {
+    StringBuilder key = new StringBuilder("orchestrator");
+    for (Node node : violation.getPropertyPath()) {
+      if (node.isInIterable() && node.getIndex() != null) {
+        key.append('[').append(node.getIndex()).append(']');
+      }
+      if (node.getName() != null && !node.getName().startsWith("<")) {
+        key.append('.').append(node.getName().replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT));
+      }
+    }
+    return key.toString();
+  }
+
+  private static final String REQUIRED = "is required";
 }
