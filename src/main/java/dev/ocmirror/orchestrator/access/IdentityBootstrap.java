@@ -82,7 +82,7 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
     grantGroupRights(engine.getAuthorizationService());
     createSharedFilters(engine);
     createInitialAdmin(identity);
-    properties.getUsers().forEach(user -> createUser(identity, user));
+    properties.users().forEach(user -> createUser(identity, user));
     requireAnAdministrator(identity);
   }
 
@@ -114,7 +114,7 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
     grants.grant(OPERATORS, Resources.PROCESS_DEFINITION, ANY,
         ProcessDefinitionPermissions.READ, ProcessDefinitionPermissions.READ_INSTANCE,
         ProcessDefinitionPermissions.READ_HISTORY, ProcessDefinitionPermissions.RETRY_JOB);
-    for (String key : properties.getOperatorStartableProcesses()) {
+    for (String key : properties.operatorStartableProcesses()) {
       grants.grant(OPERATORS, Resources.PROCESS_DEFINITION, key, ProcessDefinitionPermissions.CREATE_INSTANCE);
     }
     grants.grant(OPERATORS, Resources.PROCESS_INSTANCE, ANY, ProcessInstancePermissions.CREATE);
@@ -172,42 +172,37 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
   }
 
   private void createInitialAdmin(IdentityService identity) {
-    AccessProperties.InitialAdmin admin = properties.getInitialAdmin();
-    if (admin.getPassword() == null || admin.getPassword().isBlank()) {
+    AccessProperties.InitialAdmin admin = properties.initialAdmin();
+    if (admin.password() == null || admin.password().isBlank()) {
       return;
     }
-    AccessProperties.SeedUser user = new AccessProperties.SeedUser();
-    user.setId(admin.getId());
-    user.setPassword(admin.getPassword());
-    user.setFirstName("Initial");
-    user.setLastName("Administrator");
-    user.setGroups(List.of(ADMINS, CAMUNDA_ADMIN));
-    createUser(identity, user);
+    createUser(identity, new AccessProperties.SeedUser(admin.id(), admin.password(), "Initial", "Administrator", null,
+        List.of(ADMINS, CAMUNDA_ADMIN)));
   }
 
   private void createUser(IdentityService identity, AccessProperties.SeedUser seed) {
-    if (seed.getId() == null || seed.getId().isBlank()) {
+    if (seed.id() == null || seed.id().isBlank()) {
       throw new IllegalStateException("orchestrator.access.users: every user needs an id");
     }
-    if (identity.createUserQuery().userId(seed.getId()).singleResult() == null) {
-      if (seed.getPassword() == null || seed.getPassword().isBlank()) {
-        throw new IllegalStateException("orchestrator.access.users: user '" + seed.getId() + "' has no password");
+    if (identity.createUserQuery().userId(seed.id()).singleResult() == null) {
+      if (seed.password() == null || seed.password().isBlank()) {
+        throw new IllegalStateException("orchestrator.access.users: user '" + seed.id() + "' has no password");
       }
-      User user = identity.newUser(seed.getId());
-      user.setPassword(seed.getPassword());
-      user.setFirstName(seed.getFirstName() == null ? seed.getId() : seed.getFirstName());
-      user.setLastName(seed.getLastName() == null ? "" : seed.getLastName());
-      user.setEmail(seed.getEmail());
+      User user = identity.newUser(seed.id());
+      user.setPassword(seed.password());
+      user.setFirstName(seed.firstName() == null ? seed.id() : seed.firstName());
+      user.setLastName(seed.lastName() == null ? "" : seed.lastName());
+      user.setEmail(seed.email());
       identity.saveUser(user);
-      log.info("Created user {}", seed.getId());
+      log.info("Created user {}", seed.id());
     }
-    for (String group : seed.getGroups()) {
+    for (String group : seed.groups()) {
       if (identity.createGroupQuery().groupId(group).singleResult() == null) {
-        throw new IllegalStateException("orchestrator.access.users: user '" + seed.getId()
+        throw new IllegalStateException("orchestrator.access.users: user '" + seed.id()
             + "' names unknown group '" + group + "'; known groups: " + AccessGroups.ALL);
       }
-      if (identity.createUserQuery().userId(seed.getId()).memberOfGroup(group).count() == 0) {
-        identity.createMembership(seed.getId(), group);
+      if (identity.createUserQuery().userId(seed.id()).memberOfGroup(group).count() == 0) {
+        identity.createMembership(seed.id(), group);
       }
     }
   }

@@ -10,10 +10,10 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.when;
 
-import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
 import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
 import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
 import dev.ocmirror.orchestrator.lifecycle.CloseTransfer;
+import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
 import dev.ocmirror.orchestrator.lifecycle.PlanRollback;
 import dev.ocmirror.orchestrator.lifecycle.PlanTransfer;
 import dev.ocmirror.orchestrator.lifecycle.PrepareConfiguration;
