@@ -99,7 +99,7 @@ public final class ImportGeneration implements OcMirrorStep {
     if (outcome.succeeded() && !enclaves.importedGenerations(enclave.name(), lineage).contains(generation)) {
       enclaves.recordImport(enclave.name(), lineage, generation, Instant.now());
     }
-    return OutcomeVerdicts.of(outcome, run, DecisionNeeded.Reason.IMPORT_FAILED,
+    return OutcomeVerdicts.of(outcome, run, purpose, DecisionNeeded.Reason.IMPORT_FAILED,
         new RunVerdict.Results(null, null, null, null, generation));
   }
 

@@ -5,6 +5,7 @@ import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.Checked;
 import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.Consistent;
 import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.Problems;
 import dev.ocmirror.orchestrator.ledger.ArchiveStore;
+import dev.ocmirror.orchestrator.ocmirror.OcMirrorFlags;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorSettings;
 import dev.ocmirror.orchestrator.remote.SshTarget;
 import jakarta.validation.ConstraintViolation;
@@ -36,7 +37,7 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
     Worker worker, Update update, List<@Valid Enclave> enclaves) implements Consistent {
 
   public LifecycleProperties {
-    mirror = mirror == null ? new Mirror(null, false, null, null, null, null, null, null, 0) : mirror;
+    mirror = mirror == null ? new Mirror(null, false, null, null, null, null, null, 0, null) : mirror;
     media = media == null ? new Media(null) : media;
     signing = signing == null ? new Signing(null, null) : signing;
     approval = approval == null ? new Approval(null) : approval;
@@ -104,6 +105,7 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
    *     archives differential, so it must survive between runs
    * @param keepForRollback generations kept in the store beyond what an enclave still lacks
    * @param simulated the oc-mirror configured is the simulator (demo): every lifecycle says so to its users
+   * @param flags the oc-mirror flags this site needs on the mirror host (TLS, parallelism, retries, credentials)
    */
   public record Mirror(
       @NotNull(message = "say where oc-mirror runs ('local: true' or an SSH host)") @Valid HostAccess host,
@@ -113,11 +115,11 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
       @NotBlank(message = REQUIRED) @AbsolutePath String cacheDirectory,
       @NotBlank(message = REQUIRED) @AbsolutePath String runsDirectory,
       @NotBlank(message = REQUIRED) @AbsolutePath String archiveStore,
-      String authFile,
-      @Min(value = 1, message = "must be at least 1 (rollback needs the previous generation)") int keepForRollback) {
+      @Min(value = 1, message = "must be at least 1 (rollback needs the previous generation)") int keepForRollback,
+      @Valid OcMirrorFlags flags) {
 
     public OcMirrorSettings settings() {
-      return new OcMirrorSettings(ocMirror, runsDirectory, authFile, null, null, List.of());
+      return new OcMirrorSettings(ocMirror, runsDirectory, flags);
     }
 
     /** The lineage's oc-mirror workspace: its working-dir keeps the history that makes archives differential. */
@@ -189,7 +191,8 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
       @NotBlank(message = REQUIRED) @AbsolutePath String mediaMount,
       @NotNull(message = "https://HOST[:PORT] of the target registry") @Valid Registry registry,
       List<@Valid Cluster> clusters,
-      ReceiptBySender receiptBySender) implements Consistent {
+      ReceiptBySender receiptBySender,
+      @Valid OcMirrorFlags flags) implements Consistent {
 
     public Enclave {
       clusters = clusters == null ? List.of() : List.copyOf(clusters);
@@ -223,10 +226,12 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
       return importWorkspace + "/" + lineage + "/" + ArchiveStore.generationName(generation);
     }
 
+    /** The enclave's flags; a plain-HTTP registry gets {@code --dest-tls-verify=false} unless they say otherwise. */
     public OcMirrorSettings settings() {
-      return new OcMirrorSettings(ocMirror, runsDirectory, null, null, null,
-          registry != null && registry.url() != null && registry.url().startsWith("http://")
-              ? List.of("--dest-tls-verify=false") : List.of());
+      boolean plainHttp = registry != null && registry.url() != null && registry.url().startsWith("http://");
+      OcMirrorFlags defaults = new OcMirrorFlags(null, plainHttp ? Boolean.FALSE : null, null, null, null, null, null, null,
+          null, null, null, null, null);
+      return new OcMirrorSettings(ocMirror, runsDirectory, (flags == null ? OcMirrorFlags.NONE : flags).orElse(defaults));
     }
   }
 

@@ -71,7 +71,7 @@ public final class MirrorToDisk implements OcMirrorStep {
     } else if (outcome.succeeded()) {
       results = new RunVerdict.Results(version, null, null, outcome.archives().size(), null);
     }
-    return OutcomeVerdicts.of(outcome, run, DecisionNeeded.Reason.MIRROR_FAILED, results);
+    return OutcomeVerdicts.of(outcome, run, purpose, DecisionNeeded.Reason.MIRROR_FAILED, results);
   }
 
   /**

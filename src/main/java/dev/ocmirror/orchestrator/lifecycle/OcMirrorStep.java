@@ -18,9 +18,10 @@ public interface OcMirrorStep {
    *     approval) before it starts
    * @param importGeneration the generation an import brings in, one of those its transfer carries
    * @param transferId the transfer an import takes its archives from; none for a rollback's re-import
+   * @param attempt 1 for the first run of the task, 2 for its first retry, and so on
    */
   record Purpose(String processInstanceId, String enclave, String lineage, Integer generation, String imagesetConfig,
-      Integer importGeneration, String transferId) {
+      Integer importGeneration, String transferId, int attempt) {
 
     static <T> T needed(T value, String what) {
       if (value == null || value instanceof String text && text.isBlank()) {

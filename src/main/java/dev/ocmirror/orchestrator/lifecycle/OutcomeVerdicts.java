@@ -11,14 +11,17 @@ final class OutcomeVerdicts {
   private OutcomeVerdicts() {
   }
 
-  static RunVerdict of(OcMirrorOutcome outcome, DetachedRun run, DecisionNeeded.Reason businessReason,
-      RunVerdict.Results onSuccess) {
+  static RunVerdict of(OcMirrorOutcome outcome, DetachedRun run, OcMirrorStep.Purpose purpose,
+      DecisionNeeded.Reason businessReason, RunVerdict.Results onSuccess) {
     String what = outcome.workflow() == null ? "oc-mirror" : outcome.workflow().logName() + (outcome.dryRun() ? " (dry run)" : "");
     String message = what + " " + outcome.verdict() + (outcome.exitStatus() == null ? "" : ", exit " + outcome.exitStatus())
         + ": " + String.join("; ", outcome.reasons());
     if (outcome.verdict() == OcMirrorOutcome.Verdict.REJECTED && portTaken(outcome)) {
       return RunVerdict.retrySoon(message + " (another process took the port; the next attempt picks another)",
           details(outcome, run));
+    }
+    if (outcome.cacheRegistryNotReady() && purpose.attempt() == 1) {
+      return RunVerdict.retrySoon(message + " (tried once more: a second run normally passes)", details(outcome, run));
     }
     return switch (outcome.verdict()) {
       case SUCCEEDED -> RunVerdict.completed(onSuccess);

@@ -1,7 +1,5 @@
 package dev.ocmirror.orchestrator.ocmirror;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ocmirror.orchestrator.remote.Command;
 import dev.ocmirror.orchestrator.remote.CommandResult;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
@@ -11,7 +9,6 @@ import dev.ocmirror.orchestrator.remote.Host;
 import dev.ocmirror.orchestrator.remote.HostException;
 import dev.ocmirror.orchestrator.remote.OutputListener;
 import dev.ocmirror.orchestrator.remote.RunStatus;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -21,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -38,7 +34,6 @@ public final class OcMirrorClient {
 
   private static final Pattern ARCHIVE = Pattern.compile("mirror_[0-9]{6}\\.tar");
   private static final Pattern ERRORS_FILE = Pattern.compile("mirroring_errors_.*\\.txt");
-  private static final Pattern GIT_VERSION = Pattern.compile("\"gitVersion\"\\s*:\\s*\"([^\"]+)\"");
   private static final int MAX_ERRORS_FILE = 16 << 20;
   // Below Linux's ephemeral range (32768-60999), where outgoing connections would otherwise take the port first.
   private static final int PORT_BASE = 20000;
@@ -59,8 +54,8 @@ public final class OcMirrorClient {
     return host;
   }
 
-  /** The {@code gitVersion} the binary reports, e.g. {@code 4.18.0-202503121435...}. */
-  public String version() {
+  /** The release of the binary, from {@code oc-mirror --v2 version --output json}: every release answers it. */
+  public OcMirrorVersion version() {
     StringBuilder out = new StringBuilder();
     StringBuilder err = new StringBuilder();
     CommandResult result = host.run(Command.of(settings.binary(), "--v2", "version", "--output", "json"),
@@ -70,20 +65,22 @@ public final class OcMirrorClient {
       throw new HostException("'" + settings.binary() + " --v2 version' failed on " + host.name() + " ("
           + result.ending() + " " + result.exitStatus() + "): " + err.toString().trim());
     }
-    try {
-      JsonNode version = new ObjectMapper().readTree(out.toString()).path("clientVersion").path("gitVersion");
-      if (version.isTextual()) {
-        return version.asText();
-      }
-    } catch (IOException notJson) {
-      // Some builds print extra lines around the JSON; the pattern below still finds the version.
+    OcMirrorVersion version = OcMirrorVersion.parse(out.toString());
+    if (version == null) {
+      throw new HostException("Cannot read a version from '" + settings.binary() + " --v2 version' on " + host.name()
+          + ": " + out.toString().trim());
     }
-    Matcher matcher = GIT_VERSION.matcher(out);
-    if (matcher.find()) {
-      return matcher.group(1);
-    }
-    throw new HostException("Cannot read a version from '" + settings.binary() + " --v2 version' on " + host.name()
-        + ": " + out.toString().trim());
+    return version;
+  }
+
+  /** The version of oc-mirror that made a run, as recorded when it started; null for a run started without one. */
+  public String versionOf(String runId) {
+    String file = versionFile(runId);
+    return host.stat(file).isPresent() ? new String(host.read(file, 4096), StandardCharsets.UTF_8).strip() : null;
+  }
+
+  private String versionFile(String runId) {
+    return settings.runsDirectory() + "/" + runId + ".oc-mirror-version";
   }
 
   /**
@@ -93,6 +90,15 @@ public final class OcMirrorClient {
   public DetachedRun startMirrorToDisk(String runId, String workspace, String cacheDirectory, String imagesetConfig,
       boolean dryRun, LocalDate since) {
     String destination = OcMirrorPaths.checkWorkspace("The mirror workspace", workspace);
+    boolean fresh = !runs.exists(runId);
+    if (fresh) {
+      recordVersion(runId);
+    }
+    if (!dryRun && fresh) {
+      // 4.16 neither deletes the archives of an earlier run nor writes none after a dry run but an empty one:
+      // whatever lies here now would be taken for this run's output.
+      archives(destination, true).forEach(stale -> host.delete(stale.path()));
+    }
     List<String> argv = baseArguments(runId, imagesetConfig);
     argv.add("file://" + destination);
     argv.add("--v2");
@@ -117,6 +123,9 @@ public final class OcMirrorClient {
     if (destination == null || !destination.matches("docker://[A-Za-z0-9.\\[\\]:-]+(/[A-Za-z0-9._/-]+)?")) {
       throw new IllegalArgumentException("The destination must be docker://HOST[:PORT][/namespace], not '" + destination + "'");
     }
+    if (!runs.exists(runId)) {
+      recordVersion(runId);
+    }
     List<String> argv = baseArguments(runId, imagesetConfig);
     argv.add("--from");
     argv.add("file://" + from);
@@ -139,6 +148,22 @@ public final class OcMirrorClient {
     return new ArrayList<>(List.of(settings.binary(), "-c", configFile));
   }
 
+  /**
+   * Before a new run touches anything: asks the binary its version, keeps it with the run, and refuses the run when
+   * the configured flags include one that version does not know.
+   */
+  private void recordVersion(String runId) {
+    OcMirrorVersion version = version();
+    List<String> unknown = settings.flags().unknownTo(version);
+    if (!unknown.isEmpty()) {
+      throw new RunRefused("oc-mirror " + version.text() + " on " + host.name() + " is release " + version.release()
+          + ", which does not know " + String.join(", ", unknown) + "; remove the flag from this host's configuration or"
+          + " install a later oc-mirror");
+    }
+    host.createDirectories(settings.runsDirectory());
+    host.write(versionFile(runId), version.text().getBytes(StandardCharsets.UTF_8));
+  }
+
   private DetachedRun start(String runId, List<String> argv, String cacheDirectory) {
     if (cacheDirectory == null || !cacheDirectory.startsWith("/")) {
       throw new IllegalArgumentException("The oc-mirror cache directory must be an absolute path, not '" + cacheDirectory + "'");
@@ -146,19 +171,7 @@ public final class OcMirrorClient {
     int port = PORT_BASE + random.nextInt(PORT_SPAN);
     argv.add("--port");
     argv.add(Integer.toString(port));
-    if (settings.authFile() != null) {
-      argv.add("--authfile");
-      argv.add(settings.authFile());
-    }
-    if (settings.parallelImages() != null) {
-      argv.add("--parallel-images");
-      argv.add(settings.parallelImages().toString());
-    }
-    if (settings.retryTimes() != null) {
-      argv.add("--retry-times");
-      argv.add(settings.retryTimes().toString());
-    }
-    argv.addAll(settings.extraArguments());
+    argv.addAll(settings.flags().arguments());
     host.createDirectories(cacheDirectory);
     Command command = Command.of(argv)
         .withEnvironment("OC_MIRROR_CACHE", cacheDirectory)
@@ -173,7 +186,8 @@ public final class OcMirrorClient {
 
   public OcMirrorProgress progress(DetachedRun run) {
     OcMirrorLog log = readLog(run);
-    return new OcMirrorProgress(run.status(), log.imagesToCopy(), log.imagesCopied(), run.tail(8192));
+    return new OcMirrorProgress(run.status(), log.imagesToCopy(), log.imagesDone(), log.imageErrors(), log.currentImage(),
+        run.tail(8192));
   }
 
   /**
@@ -192,14 +206,21 @@ public final class OcMirrorClient {
     List<String> clusterResources = host.list(workspace + "/working-dir/cluster-resources").stream()
         .filter(entry -> !entry.directory()).map(FileEntry::name).toList();
     Instant started = host.stat(run.directory() + "/command").map(FileEntry::modified).orElse(Instant.now());
-    return OcMirrorOutcome.judge(workflow, dryRun, status, log, archives, clusterResources,
+    return OcMirrorOutcome.judge(workflow, dryRun, status, log, versionOf(run.id()), archives, clusterResources,
         Duration.between(started, Instant.now()));
   }
 
-  /** The {@code mirror_NNNNNN.tar} files in a directory, in name order (the order d2m reads them). */
+  /**
+   * The {@code mirror_NNNNNN.tar} files in a directory, in name order (the order d2m reads them). An empty file is
+   * none: 4.16 leaves one after a dry run, and d2m refuses it.
+   */
   public List<FileEntry> archivesIn(String directory) {
+    return archives(directory, false);
+  }
+
+  private List<FileEntry> archives(String directory, boolean emptyToo) {
     return host.list(directory).stream()
-        .filter(entry -> !entry.directory() && ARCHIVE.matcher(entry.name()).matches())
+        .filter(entry -> !entry.directory() && ARCHIVE.matcher(entry.name()).matches() && (emptyToo || entry.size() > 0))
         .sorted(Comparator.comparing(FileEntry::name))
         .toList();
   }

@@ -10,9 +10,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What oc-mirror said, read line by line from its stdout and stderr (contract section 5). It only records;
- * {@link OcMirrorOutcome} judges. Matching is on the text of the markers, never on the emoji, and ANSI
- * colour codes are stripped first.
+ * What oc-mirror said, read line by line from its stdout and stderr. It only records; {@link OcMirrorOutcome}
+ * judges. Every release from 4.16 on is read alike: the markers of the current releases (contract section 5), and
+ * those of 4.16 (section 9: progress blocks, other Results lines, no version line, everything on stderr). Matching
+ * is on the text of the markers, never on the emoji, and ANSI colour codes are stripped first.
  */
 public final class OcMirrorLog {
 
@@ -22,6 +23,13 @@ public final class OcMirrorLog {
   private static final Pattern VERSION = Pattern.compile("environment version: (\\S+)");
   private static final Pattern TO_COPY = Pattern.compile("images to copy (\\d+)");
   private static final Pattern RESULT = Pattern.compile("(\\d+)\\s*/\\s*(\\d+)\\s+(release|operator|additional|helm) images mirrored");
+  private static final Pattern RESULT_416_ALL = Pattern.compile(
+      "All (release|operator|additional|helm) images mirrored successfully (\\d+)\\s*/\\s*(\\d+)");
+  private static final Pattern RESULT_416_SOME = Pattern.compile(
+      "Images mirrored (\\d+)\\s*/\\s*(\\d+): Some (release|operator|additional|helm) images failed");
+  private static final Pattern PROGRESS_416 = Pattern.compile(
+      "=== Overall Progress -\\s+image (\\d+)\\s*/\\s*(\\d+)(?:\\s*\\((\\d+) errors\\))?\\s*===");
+  private static final Pattern CURRENT_416 = Pattern.compile("^image: (?:docker://)?(\\S+)$");
   private static final Pattern WORKER_ERROR = Pattern.compile(
       "(?:\\[Worker\\] )?error mirroring image (\\S+)(?: \\(Operator bundles: .*?\\))? error: (.*)$");
   private static final Pattern FAILED_COPY = Pattern.compile("Failed to copy (?:(release|operator|additional|generic|helm) )?(?:image )?(\\S+)");
@@ -44,6 +52,10 @@ public final class OcMirrorLog {
   private String version;
   private Integer imagesToCopy;
   private int imagesCopied;
+  private int imagesFailed;
+  private Integer progressDone;
+  private Integer progressErrors;
+  private String currentImage;
   private boolean copyingStarted;
   private boolean resultsSeen;
   private boolean goodbye;
@@ -74,11 +86,28 @@ public final class OcMirrorLog {
     if (message.contains("Goodbye, thank you for using oc-mirror")) {
       goodbye = true;
     }
-    find(SUCCESS_COPY, message).ifPresent(m -> imagesCopied++);
+    find(SUCCESS_COPY, message).ifPresent(m -> {
+      imagesCopied++;
+      currentImage = m.group(1);
+    });
+    find(PROGRESS_416, message).ifPresent(m -> {
+      progressDone = Integer.valueOf(m.group(1));
+      imagesToCopy = Integer.valueOf(m.group(2));
+      progressErrors = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
+    });
+    find(CURRENT_416, message).ifPresent(m -> currentImage = m.group(1));
     find(RESULT, message).ifPresent(m -> results.put(ImageType.fromWord(m.group(3)),
         new Counts(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))));
+    find(RESULT_416_ALL, message).ifPresent(m -> results.put(ImageType.fromWord(m.group(1)),
+        new Counts(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)))));
+    find(RESULT_416_SOME, message).ifPresent(m -> results.put(ImageType.fromWord(m.group(3)),
+        new Counts(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)))));
     find(WORKER_ERROR, message).ifPresent(m -> failures.put(m.group(1), new FailedImage(m.group(1), m.group(2).trim())));
-    find(FAILED_COPY, message).ifPresent(m -> failures.putIfAbsent(m.group(2), new FailedImage(m.group(2), null)));
+    find(FAILED_COPY, message).ifPresent(m -> {
+      imagesFailed++;
+      currentImage = m.group(2);
+      failures.putIfAbsent(m.group(2), new FailedImage(m.group(2), null));
+    });
     find(MIRROR_TIME, message).ifPresent(m -> mirrorTime = GoDuration.parse(m.group(1)));
     find(FILE_CREATED, message).ifPresent(m -> createdFiles.add(m.group(1)));
     if (message.contains("mirroring_errors_")) {
@@ -122,9 +151,24 @@ public final class OcMirrorLog {
     return imagesToCopy;
   }
 
-  /** Images reported copied so far: the progress an operator watches. */
+  /** Images reported copied so far. */
   public synchronized int imagesCopied() {
     return imagesCopied;
+  }
+
+  /** Images done so far, copied or failed: the progress an operator watches. */
+  public synchronized int imagesDone() {
+    return progressDone != null ? progressDone : imagesCopied + imagesFailed;
+  }
+
+  /** Images that failed so far, while the run goes on. */
+  public synchronized int imageErrors() {
+    return progressErrors != null ? progressErrors : imagesFailed;
+  }
+
+  /** The image oc-mirror reported last; null before the first. */
+  public synchronized String currentImage() {
+    return currentImage;
   }
 
   public synchronized boolean copyingStarted() {

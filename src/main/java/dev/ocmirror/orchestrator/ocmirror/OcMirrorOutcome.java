@@ -25,7 +25,8 @@ public record OcMirrorOutcome(
     List<String> reasons,
     Duration duration,
     List<String> archives,
-    List<String> clusterResources) {
+    List<String> clusterResources,
+    boolean cacheRegistryNotReady) {
 
   public enum Verdict {
     /** Every image mirrored, and what the workflow must leave behind is there. */
@@ -48,22 +49,32 @@ public record OcMirrorOutcome(
 
   private static final List<String> MISSING_CONTENT_MARKERS = List.of(
       "manifest unknown", "blob unknown", "error processing graph image in local cache");
+  private static final java.util.regex.Pattern LOOPBACK_REFUSED = java.util.regex.Pattern.compile(
+      "dial tcp (127\\.0\\.0\\.1|localhost|\\[::1\\]):\\d+: connect: connection refused");
 
   /**
    * Judges a finished run.
    *
+   * @param recordedVersion the version the binary reported when the run started; the log's own version line (which
+   *     4.16 does not print) only when none was recorded
    * @param archives the {@code mirror_NNNNNN.tar} files the run left (m2d), by name
    * @param clusterResources the files in {@code working-dir/cluster-resources} after the run (d2m, m2m)
    */
   public static OcMirrorOutcome judge(Workflow requested, boolean dryRun, RunStatus status, OcMirrorLog log,
-      List<String> archives, List<String> clusterResources, Duration elapsed) {
+      String recordedVersion, List<String> archives, List<String> clusterResources, Duration elapsed) {
     Integer exit = status.state() == RunStatus.State.EXITED ? status.exitStatus() : null;
     Workflow workflow = log.workflow() != null ? log.workflow() : requested;
     List<String> reasons = new ArrayList<>();
     Verdict verdict = decide(requested, dryRun, status, exit, log, archives, reasons);
-    return new OcMirrorOutcome(verdict, workflow, dryRun, exit, log.version(), log.results(), log.failures(),
-        log.errors(), List.copyOf(reasons), log.mirrorTime() != null ? log.mirrorTime() : elapsed,
-        List.copyOf(archives), List.copyOf(clusterResources));
+    boolean notReady = verdict == Verdict.FAILED_IMAGES && !log.failures().isEmpty() && log.failures().stream()
+        .allMatch(failed -> failed.cause() != null && LOOPBACK_REFUSED.matcher(failed.cause()).find());
+    if (notReady) {
+      reasons.add("oc-mirror began copying before its own cache registry listened (a start-up race of some releases)");
+    }
+    return new OcMirrorOutcome(verdict, workflow, dryRun, exit, recordedVersion != null ? recordedVersion : log.version(),
+        log.results(), log.failures(), log.errors(), List.copyOf(reasons),
+        log.mirrorTime() != null ? log.mirrorTime() : elapsed, List.copyOf(archives), List.copyOf(clusterResources),
+        notReady);
   }
 
   private static Verdict decide(Workflow requested, boolean dryRun, RunStatus status, Integer exit, OcMirrorLog log,

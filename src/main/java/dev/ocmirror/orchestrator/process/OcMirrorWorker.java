@@ -11,6 +11,7 @@ import dev.ocmirror.orchestrator.lifecycle.OcMirrorStep;
 import dev.ocmirror.orchestrator.lifecycle.RunVerdict;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorClient;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorProgress;
+import dev.ocmirror.orchestrator.ocmirror.RunRefused;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
 import dev.ocmirror.orchestrator.remote.Host;
 import java.net.InetAddress;
@@ -139,7 +140,7 @@ public class OcMirrorWorker implements SmartLifecycle {
       runs.submit(() -> {
         try {
           work(task);
-        } catch (ControlRefused refused) {
+        } catch (ControlRefused | RunRefused refused) {
           // Retrying cannot bring the missing record into being: an incident at once, with what is missing.
           fail(task, refused.getMessage(), stackTrace(refused), RetryPolicy.INTERVAL, 0);
         } catch (RuntimeException e) {
@@ -159,8 +160,8 @@ public class OcMirrorWorker implements SmartLifecycle {
 
   private void work(LockedExternalTask task) {
     OcMirrorStep step = steps.get(task.getTopicName());
-    OcMirrorStep.Purpose purpose = purpose(task);
     int attempt = task.getRetries() == null ? 1 : RetryPolicy.ATTEMPTS - task.getRetries() + 1;
+    OcMirrorStep.Purpose purpose = purpose(task, attempt);
     String runId = "task-" + task.getId() + "-" + attempt;
     try (Host host = step.openHost(purpose)) {
       OcMirrorClient client = step.client(host, purpose);
@@ -214,11 +215,11 @@ public class OcMirrorWorker implements SmartLifecycle {
     }
   }
 
-  private static OcMirrorStep.Purpose purpose(LockedExternalTask task) {
+  private static OcMirrorStep.Purpose purpose(LockedExternalTask task, int attempt) {
     Map<String, Object> values = task.getVariables();
     return new OcMirrorStep.Purpose(task.getProcessInstanceId(), text(values, Variables.ENCLAVE),
         text(values, Variables.LINEAGE), number(values, Variables.GENERATION), text(values, Variables.IMAGESET_CONFIG),
-        number(values, Variables.IMPORT_GENERATION), text(values, Variables.TRANSFER_ID));
+        number(values, Variables.IMPORT_GENERATION), text(values, Variables.TRANSFER_ID), attempt);
   }
 
   private static String text(Map<String, Object> values, String name) {
@@ -265,9 +266,8 @@ public class OcMirrorWorker implements SmartLifecycle {
   /** Progress on the task's execution, where Cockpit shows it: images done of total, and when. */
   private void report(LockedExternalTask task, OcMirrorProgress progress) {
     try {
-      runtime.setVariableLocal(task.getExecutionId(), Variables.OC_MIRROR_PROGRESS, progress.status().state() + ": "
-          + progress.imagesDone() + " of " + (progress.imagesTotal() == null ? "?" : progress.imagesTotal())
-          + " images at " + Instant.now());
+      runtime.setVariableLocal(task.getExecutionId(), Variables.OC_MIRROR_PROGRESS, progress.summary() + " at "
+          + Instant.now());
     } catch (RuntimeException e) {
       LOG.debug("Cannot report progress of {}: {}", task.getId(), e.toString());
     }

@@ -47,10 +47,17 @@ import java.util.stream.Stream;
  *   <li>{@code OC_MIRROR_SIMULATOR_DELAY_PER_IMAGE_MS}: a pause per image, to watch a run in progress;</li>
  *   <li>{@code OC_MIRROR_SIMULATOR_LEGACY_EXIT_ZERO=true}: exit 0 despite failed images, as 4.17 does.</li>
  * </ul>
+ *
+ * <p>{@code OC_MIRROR_SIMULATOR_RELEASE=4.16} behaves as a 4.16 build does (contract section 9): every line on
+ * stderr and no run log, no version line, progress blocks instead of per-image lines, 4.16's Results lines, exit 0
+ * with failed images, an archive written even when images failed, old archives not deleted, an empty
+ * {@code mirror_000001.tar} after a dry run, and {@code --cache-dir} and {@code --parallel-*} unknown.
  */
 public final class OcMirrorSimulator {
 
   static final String VERSION = "4.20.0-simulator";
+  static final String VERSION_416 = "4.16.0-simulator";
+  private static final Set<String> UNKNOWN_TO_416 = Set.of("--cache-dir", "--parallel-images", "--parallel-layers");
   private static final List<String> RESERVED = List.of("cluster-resources", "dry-run", "graph-preparation", "helm",
       "hold-operator", "hold-release", "delete", "logs", "operator-catalogs", "release-images", "signatures");
   private static final Set<String> VALUE_FLAGS = Set.of("-c", "--config", "--cache-dir", "--workspace", "--from", "--since",
@@ -68,11 +75,14 @@ public final class OcMirrorSimulator {
   private final Map<String, String> env;
   private Writer logFile;
   private final long started = System.nanoTime();
+  /** Behaves as a 4.16 build (contract section 9) rather than a current one. */
+  private final boolean release416;
 
   OcMirrorSimulator(PrintStream out, PrintStream err, Map<String, String> env) {
     this.out = out;
     this.err = err;
     this.env = env;
+    this.release416 = "4.16".equals(env.get("OC_MIRROR_SIMULATOR_RELEASE"));
   }
 
   /** The subcommand of the service's jar that runs the simulator (demo profile). */
@@ -118,7 +128,8 @@ public final class OcMirrorSimulator {
       return 255;
     }
     if (!rest.isEmpty() && rest.get(0).equals("version")) {
-      out.println("{\"clientVersion\":{\"major\":\"\",\"minor\":\"\",\"gitVersion\":\"" + VERSION + "\",\"gitCommit\":\"simulator\","
+      out.println("{\"clientVersion\":{\"major\":\"" + (release416 ? "4" : "") + "\",\"minor\":\"" + (release416 ? "16" : "")
+          + "\",\"gitVersion\":\"" + (release416 ? VERSION_416 : VERSION) + "\",\"gitCommit\":\"simulator\","
           + "\"gitTreeState\":\"clean\",\"buildDate\":\"2026-11-01T00:00:00Z\",\"goVersion\":\"go1.24\",\"compiler\":\"gc\","
           + "\"platform\":\"linux/amd64\"}}");
       return 0;
@@ -128,6 +139,10 @@ public final class OcMirrorSimulator {
     for (int i = 0; i < rest.size(); i++) {
       String arg = rest.get(i);
       String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (release416 && UNKNOWN_TO_416.contains(name)) {
+        err.println("Error: unknown flag: " + name);
+        return 1;
+      }
       if (VALUE_FLAGS.contains(name)) {
         String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : (i + 1 < rest.size() ? rest.get(++i) : null);
         if (value == null) {
@@ -232,7 +247,7 @@ public final class OcMirrorSimulator {
   }
 
   private void prepareWorkingDir(Path workingDir, boolean dryRun) throws IOException {
-    for (String sub : List.of("logs", ".history", "internal", "cluster-resources")) {
+    for (String sub : List.of("logs", ".history", "cluster-resources")) {
       Files.createDirectories(workingDir.resolve(sub));
     }
     if (!dryRun) {
@@ -242,6 +257,12 @@ public final class OcMirrorSimulator {
         }
       }
     }
+    if (release416) {
+      Files.createDirectories(workingDir.resolve("info"));
+      Files.writeString(workingDir.resolve("info/mode.txt"), "v2");
+      return;
+    }
+    Files.createDirectories(workingDir.resolve("internal"));
     Files.writeString(workingDir.resolve("internal/oc-mirror-version.json"),
         "{\"gitVersion\":\"" + VERSION + "\",\"gitCommit\":\"simulator\"}");
     logFile = Files.newBufferedWriter(workingDir.resolve("logs/oc-mirror-" + LocalDateTime.now().format(FILE_TIME) + ".log"));
@@ -254,7 +275,7 @@ public final class OcMirrorSimulator {
   private int mirrorToDisk(Path dir, Path workingDir, SimulatorCache cache, Configuration isc, Path configFile, int port,
       boolean dryRun, LocalDate since) throws IOException, Rejected {
     log("INFO", "🔀 workflow mode: mirrorToDisk ");
-    if (!dryRun) {
+    if (!dryRun && !release416) {
       try (Stream<Path> old = Files.list(dir)) {
         for (Path file : old.filter(p -> p.getFileName().toString().matches("mirror_.*\\.tar")).toList()) {
           Files.delete(file);
@@ -268,25 +289,22 @@ public final class OcMirrorSimulator {
       return dryRun(workingDir, cache, images, port);
     }
     log("INFO", "🚀 Start copying the images...");
-    log("INFO", "📌 images to copy " + (images.size() + (isc.graph() ? 1 : 0)) + " ");
+    int total = images.size() + (isc.graph() ? 1 : 0);
+    if (!release416) {
+      log("INFO", "📌 images to copy " + total + " ");
+    }
     List<Copy> copies = new ArrayList<>();
     if (isc.graph()) {
       copies.add(new Copy(ImageReference.parse("localhost/" + GRAPH_REPOSITORY + ":latest"), buildGraphImage(cache), null));
-      log("INFO", "Success copying " + GRAPH_REPOSITORY + ":latest ➡️ cache");
+      copied(copies, total, "docker://localhost:" + port + "/" + GRAPH_REPOSITORY + ":latest", "cache");
     }
-    int done = 0;
     for (ImageReference image : images) {
       Copy copy = pull(image, cache);
       copies.add(copy);
-      if (copy.failure() == null) {
-        log("INFO", "Success copying " + image.original() + " ➡️ cache");
-      } else {
-        log("ERROR", "Failed to copy generic " + image.original());
-      }
-      afterImage(++done);
+      copied(copies, total, "docker://" + image.original(), "cache");
     }
     int failed = results(copies, isc.graph());
-    if (failed > 0) {
+    if (failed > 0 && !release416) {
       return failure(workingDir, copies);
     }
     log("INFO", "📦 Preparing the tarball archive...");
@@ -309,6 +327,10 @@ public final class OcMirrorSimulator {
       historyFile = workingDir.resolve(".history/.history-" + Instant.parse(timestamp).plusSeconds(second));
     }
     Files.writeString(historyFile, String.join("\n", newHistory) + "\n");
+    if (failed > 0) {
+      // 4.16 archives what it could and says so only in its Results and errors file.
+      return failure(workingDir, copies);
+    }
     return goodbye(0);
   }
 
@@ -324,6 +346,9 @@ public final class OcMirrorSimulator {
       }
     }
     Files.writeString(dryRunDir.resolve("mapping.txt"), String.join("\n", mapping) + "\n");
+    if (release416 && workingDir.getParent() != null) {
+      Files.write(workingDir.getParent().resolve("mirror_000001.tar"), new byte[0]);
+    }
     log("INFO", "📄 list of all images for mirroring in : " + dryRunDir.resolve("mapping.txt"));
     if (missing.isEmpty()) {
       log("INFO", "all " + images.size() + " images required for mirroring are available in local cache. "
@@ -351,7 +376,9 @@ public final class OcMirrorSimulator {
       if (Files.size(archives.get(i)) == 0) {
         throw new Rejected(1, "empty archive file " + archives.get(i));
       }
-      log("INFO", "Extracting chunk file (" + (i + 1) + " / " + archives.size() + "): " + archives.get(i));
+      if (!release416) {
+        log("INFO", "Extracting chunk file (" + (i + 1) + " / " + archives.size() + "): " + archives.get(i));
+      }
       SimulatorArchive.extract(archives.get(i), dir, cacheDirectory);
     }
     log("INFO", "🕵  going to discover the necessary images...");
@@ -373,18 +400,14 @@ public final class OcMirrorSimulator {
     String namespace = destination.contains("/") ? destination.substring(destination.indexOf('/') + 1) + "/" : "";
     RegistryClient target = new RegistryClient(host);
     log("INFO", "🚀 Start copying the images...");
-    log("INFO", "📌 images to copy " + images.size() + " ");
+    if (!release416) {
+      log("INFO", "📌 images to copy " + images.size() + " ");
+    }
     List<Copy> copies = new ArrayList<>();
-    int done = 0;
     for (ImageReference image : images) {
       Copy copy = push(image, cache, target, namespace + image.path(), port);
       copies.add(copy);
-      if (copy.failure() == null) {
-        log("INFO", "Success copying " + image.original() + " ➡️ " + host + "/" + namespace);
-      } else {
-        log("ERROR", "Failed to copy generic " + image.original());
-      }
-      afterImage(++done);
+      copied(copies, images.size(), image.original(), host + "/" + namespace);
     }
     int failed = results(copies, false);
     clusterResources(workingDir, copies, host + (namespace.isEmpty() ? "" : "/" + namespace.substring(0, namespace.length() - 1)));
@@ -544,19 +567,43 @@ public final class OcMirrorSimulator {
     }
   }
 
+  /** What oc-mirror prints as each image is done: a line per image, or 4.16's progress block. */
+  private void copied(List<Copy> copies, int total, String image, String to) {
+    Copy last = copies.get(copies.size() - 1);
+    if (release416) {
+      long errors = copies.stream().filter(c -> c.failure() != null).count();
+      if (last.failure() != null) {
+        log("ERROR", "[Worker] error mirroring image " + image + " error: " + last.failure());
+      }
+      String count = copies.size() + " / " + total + (errors > 0 ? " (" + errors + " errors)" : "");
+      log("INFO", "=== Overall Progress -  image " + count + (errors > 0 ? "===" : " ==="));
+      log("INFO", " additional image " + count);
+      log("INFO", " image: " + image);
+      log("INFO", "=================================================");
+    } else if (last.failure() == null) {
+      log("INFO", "Success copying " + image.replaceFirst("^docker://", "") + " ➡️ " + to);
+    } else {
+      log("ERROR", "Failed to copy generic " + image.replaceFirst("^docker://", ""));
+    }
+    afterImage(copies.size());
+  }
+
   private int results(List<Copy> copies, boolean graph) {
     log("INFO", "=== Results ===");
     if (graph) {
-      log("INFO", " ✓  1 / 1 release images mirrored successfully");
+      log("INFO", release416 ? "All release images mirrored successfully 1 / 1 ✅" : " ✓  1 / 1 release images mirrored successfully");
     }
     List<Copy> additional = copies.stream().filter(c -> !c.image().path().equals(GRAPH_REPOSITORY)).toList();
     long ok = additional.stream().filter(c -> c.failure() == null).count();
     if (!additional.isEmpty()) {
       if (ok == additional.size()) {
-        log("INFO", " ✓  " + ok + " / " + additional.size() + " additional images mirrored successfully");
+        log("INFO", release416 ? "All additional images mirrored successfully " + ok + " / " + additional.size() + " ✅"
+            : " ✓  " + ok + " / " + additional.size() + " additional images mirrored successfully");
       } else {
-        log("INFO", " ✗  " + ok + " / " + additional.size()
-            + " additional images mirrored: Some additional images failed to be mirrored - please check the logs");
+        log("INFO", release416 ? "Images mirrored " + ok + " / " + additional.size()
+            + ": Some additional images failed to mirror ❌ - please check the logs"
+            : " ✗  " + ok + " / " + additional.size()
+                + " additional images mirrored: Some additional images failed to be mirrored - please check the logs");
       }
     }
     return (int) (additional.size() - ok);
@@ -567,11 +614,18 @@ public final class OcMirrorSimulator {
     StringBuilder text = new StringBuilder();
     for (Copy copy : copies) {
       if (copy.failure() != null) {
-        log("ERROR", "[Worker] error mirroring image " + copy.image().original() + " error: " + copy.failure());
+        if (!release416) {
+          log("ERROR", "[Worker] error mirroring image " + copy.image().original() + " error: " + copy.failure());
+        }
         text.append("error mirroring image ").append(copy.image().original()).append(" error: ").append(copy.failure()).append('\n');
       }
     }
     Files.writeString(errors, text.toString());
+    if (release416) {
+      log("WARN", "some errors occurred during the mirroring.");
+      log("WARN", "\t Please review " + errors + " for a list of mirroring errors.");
+      return goodbye(0);
+    }
     log("ERROR", "[Executor] [Worker] some errors occurred during the mirroring.");
     log("ERROR", "\t Please review " + errors + " for a list of mirroring errors.");
     boolean legacy = "true".equals(env.get("OC_MIRROR_SIMULATOR_LEGACY_EXIT_ZERO"));
@@ -603,9 +657,10 @@ public final class OcMirrorSimulator {
     if (scopes.isEmpty()) {
       return;
     }
+    String annotations = release416 ? "" : "  annotations:\n    createdAt: \"" + now + "\"\n    createdBy: oc-mirror v2\n"
+        + "    oc-mirror_version: " + VERSION + "\n";
     StringBuilder yaml = new StringBuilder("---\napiVersion: config.openshift.io/v1\nkind: " + kind + "\nmetadata:\n"
-        + "  annotations:\n    createdAt: \"" + now + "\"\n    createdBy: oc-mirror v2\n    oc-mirror_version: " + VERSION
-        + "\n  name: " + name + "\nspec:\n  " + listKey + ":\n");
+        + annotations + "  name: " + name + "\nspec:\n  " + listKey + ":\n");
     scopes.forEach((source, target) -> yaml.append("  - mirrors:\n    - ").append(target).append("\n    source: ").append(source).append('\n'));
     Files.writeString(file, yaml.toString());
     log("INFO", file + " file created");
@@ -641,12 +696,12 @@ public final class OcMirrorSimulator {
   }
 
   private String line(String level, String message) {
-    return LocalDateTime.now().format(LOG_TIME) + "  " + String.format("%-8s", "[" + level + "]") + ": " + message;
+    return LocalDateTime.now().format(LOG_TIME) + "  " + String.format("%-9s", "[" + level + "]") + ": " + message;
   }
 
   private void log(String level, String message) {
     String text = line(level, message);
-    if (logFile == null) {
+    if (logFile == null || release416) {
       err.println(text);
       return;
     }

@@ -143,7 +143,7 @@ class DeliveryStepsTest {
     ImportGeneration importGeneration = new ImportGeneration(bench.properties, bench.hosts, bench.generations, bench.enclaves,
         bench.transfers, bench.controls);
     OcMirrorStep.Purpose purpose = new OcMirrorStep.Purpose("delivery-1", StepBench.ENCLAVE, lineage, 2, null, 1,
-        transfer.id());
+        transfer.id(), 1);
     try (var host = importGeneration.openHost(purpose)) {
       var client = importGeneration.client(host, purpose);
       assertThatThrownBy(() -> importGeneration.start(client, "run-1", purpose)).isInstanceOf(ControlRefused.class)

@@ -13,6 +13,7 @@ import dev.ocmirror.orchestrator.remote.OutputListener;
 import dev.ocmirror.orchestrator.remote.RunStatus;
 import dev.ocmirror.orchestrator.remote.SshHost;
 import dev.ocmirror.orchestrator.simulator.MirrorFixture;
+import dev.ocmirror.orchestrator.support.StandIns;
 import dev.ocmirror.orchestrator.support.TestRegistry;
 import dev.ocmirror.orchestrator.support.TestSshd;
 import java.nio.file.Files;
@@ -87,7 +88,9 @@ class OcMirrorClientTest {
 
   @Test
   void reportsTheVersionOfTheBinary() {
-    assertThat(client(new LocalHost()).version()).isNotBlank();
+    OcMirrorVersion version = client(new LocalHost()).version();
+    assertThat(version.text()).isNotBlank();
+    assertThat(version.release()).matches("4\\.\\d+");
   }
 
   @Test
@@ -221,5 +224,39 @@ class OcMirrorClientTest {
         assertThat(client.progress(client.attach("remote-m2d")).imagesDone()).isEqualTo(3);
       }
     }
+  }
+
+  @Test
+  void a416BinaryIsReadAlikeAndRefusesFlagsItDoesNotKnowBeforeAnyRun() throws Exception {
+    String v416 = StandIns.ocMirrorOfRelease(dir.resolve("bin"), ocMirror, "4.16").toString();
+    String runs = dir.resolve("runs").toString();
+    OcMirrorClient plain = new OcMirrorClient(new LocalHost(), OcMirrorSettings.of(v416, runs));
+    assertThat(plain.version().release()).isEqualTo("4.16");
+    String workspace = dir.resolve("ws").toString();
+    String cache = dir.resolve("cache").toString();
+
+    DetachedRun dry = plain.startMirrorToDisk("dry", workspace, cache, config(alpha, beta), true, null);
+    assertThat(dry.follow(OutputListener.IGNORE, POLL, LIMIT).finished()).isTrue();
+    OcMirrorOutcome dryRun = plain.outcome(dry, Workflow.MIRROR_TO_DISK, workspace, true);
+    assertThat(dryRun.verdict()).as(dryRun.reasons() + "\n" + dryRun.errors()).isEqualTo(Verdict.SUCCEEDED);
+    assertThat(dryRun.ocMirrorVersion()).as("recorded from the binary; 4.16 prints none").isEqualTo("4.16.0-simulator");
+    assertThat(dir.resolve("ws/mirror_000001.tar")).isEmptyFile();
+    assertThat(plain.archivesIn(workspace)).as("an empty tar is no archive").isEmpty();
+
+    DetachedRun m2d = plain.startMirrorToDisk("m2d", workspace, cache, config(alpha, beta), false, null);
+    OcMirrorOutcome month1 = finish(plain, m2d, Workflow.MIRROR_TO_DISK, workspace);
+    assertThat(month1.verdict()).as(month1.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+    assertThat(month1.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(2, 2));
+    assertThat(plain.progress(m2d).imagesDone()).isEqualTo(2);
+    assertThat(plain.progress(m2d).imagesTotal()).isEqualTo(2);
+    assertThat(plain.archivesIn(workspace)).singleElement().satisfies(archive -> assertThat(archive.size()).isPositive());
+
+    OcMirrorClient parallel = new OcMirrorClient(new LocalHost(), new OcMirrorSettings(v416, runs,
+        new OcMirrorFlags(null, null, 4, null, null, null, null, null, null, null, null, null, null)));
+    assertThatThrownBy(() -> parallel.startMirrorToDisk("refused", workspace, cache, config(alpha), false, null))
+        .isInstanceOf(RunRefused.class)
+        .hasMessageContaining("is release 4.16, which does not know --parallel-images (since 4.18)");
+    assertThat(dir.resolve("runs/refused")).doesNotExist();
+    assertThat(plain.archivesIn(workspace)).as("nothing touched").hasSize(1);
   }
 }

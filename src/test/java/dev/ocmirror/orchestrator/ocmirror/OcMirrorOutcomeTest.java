@@ -20,7 +20,7 @@ class OcMirrorOutcomeTest {
   }
 
   private static OcMirrorOutcome judge(Workflow workflow, int exit, OcMirrorLog log, List<String> archives) {
-    return OcMirrorOutcome.judge(workflow, false, new RunStatus(RunStatus.State.EXITED, exit), log, archives, List.of(),
+    return OcMirrorOutcome.judge(workflow, false, new RunStatus(RunStatus.State.EXITED, exit), log, null, archives, List.of(),
         Duration.ofSeconds(3));
   }
 
@@ -134,7 +134,7 @@ class OcMirrorOutcomeTest {
   void aRunThatDiedIsCrashed() {
     OcMirrorLog log = log(M2D_SUCCESS.lines().limit(8).reduce("", (a, b) -> a + b + "\n"));
     OcMirrorOutcome lost = OcMirrorOutcome.judge(Workflow.MIRROR_TO_DISK, false, new RunStatus(RunStatus.State.LOST, null),
-        log, List.of(), List.of(), Duration.ofMinutes(5));
+        log, null, List.of(), List.of(), Duration.ofMinutes(5));
     assertThat(lost.verdict()).isEqualTo(Verdict.CRASHED);
     assertThat(judge(Workflow.MIRROR_TO_DISK, 137, log, List.of()).verdict()).isEqualTo(Verdict.CRASHED);
   }

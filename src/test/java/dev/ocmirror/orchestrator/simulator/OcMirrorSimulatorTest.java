@@ -255,4 +255,32 @@ class OcMirrorSimulatorTest {
     assertThat(run.exit()).isEqualTo(137);
     assertThat(workspace.resolve("mirror_000001.tar")).doesNotExist();
   }
+
+  @Test
+  void asRelease416ItWritesEverythingToStderrArchivesDespiteFailuresAndLeavesAnEmptyTarAfterADryRun() throws Exception {
+    Map<String, String> v416 = Map.of("OC_MIRROR_CACHE", dir.resolve("c").toString(), "OC_MIRROR_SIMULATOR_RELEASE", "4.16");
+    assertThat(ocMirror(v416, "--v2", "version", "--output", "json").stdout()).singleElement().asString()
+        .contains("\"major\":\"4\",\"minor\":\"16\"");
+    Path workspace = dir.resolve("ws");
+    String missing = source.hostPort() + "/demo/gone:v1";
+
+    Run dryRun = ocMirror(v416, "-c", config("one.yaml", alpha, beta).toString(), "file://" + workspace, "--v2", "--dry-run");
+    assertThat(dryRun.exit()).as(dryRun.all()).isZero();
+    assertThat(workspace.resolve("mirror_000001.tar")).isEmptyFile();
+
+    Run run = ocMirror(v416, "-c", config("two.yaml", alpha, missing, beta).toString(), "file://" + workspace, "--v2");
+    assertThat(run.exit()).as("4.16 exits 0 with failed images").isZero();
+    assertThat(run.stdout()).isEmpty();
+    assertThat(run.all()).doesNotContain("environment version").doesNotContain("Success copying")
+        .contains("=== Overall Progress -  image 2 / 3 (1 errors)===", " image: docker://" + beta,
+            "Images mirrored 2 / 3: Some additional images failed to mirror", "[WARN]   : some errors occurred during the mirroring.");
+    assertThat(entries(workspace.resolve("mirror_000001.tar"))).as("archived anyway").anyMatch(name -> name.contains("/blobs/"));
+    assertThat(Files.list(workspace.resolve("working-dir/logs")).map(p -> p.getFileName().toString()))
+        .allMatch(name -> name.startsWith("mirroring_errors_"));
+
+    Run unknownFlag = ocMirror(v416, "-c", config("one.yaml", alpha).toString(), "file://" + workspace, "--v2",
+        "--parallel-images", "4");
+    assertThat(unknownFlag.exit()).isEqualTo(1);
+    assertThat(unknownFlag.all()).contains("unknown flag: --parallel-images");
+  }
 }

@@ -27,6 +27,12 @@ public final class StandIns {
         + "exec " + simulator + " \"$@\"\n");
   }
 
+  /** {@code oc-mirror} as the simulator behaving as the given release (e.g. {@code 4.16}, contract section 9). */
+  public static Path ocMirrorOfRelease(Path bin, String simulator, String release) throws IOException {
+    return script(bin.resolve("oc-mirror-" + release), "export OC_MIRROR_SIMULATOR_RELEASE=" + release + "\nexec " + simulator
+        + " \"$@\"\n");
+  }
+
   private static Path script(Path file, String body) throws IOException {
     Files.createDirectories(file.getParent());
     Files.writeString(file, "#!/bin/sh\n" + body);
