@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.demo;
 
+import dev.ocmirror.orchestrator.simulator.Layers;
 import dev.ocmirror.orchestrator.simulator.RegistryClient;
 import dev.ocmirror.orchestrator.simulator.SimulatorInstallation;
 import dev.ocmirror.orchestrator.transfer.ManifestSignature;
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,10 +87,11 @@ public class DemoEnvironment {
     }
   }
 
+  /** A real layer (a gzip-compressed tar) holding one file of seeded random bytes. */
   private static byte[] layer(int seed, int size) {
     byte[] content = new byte[size];
     new Random(seed).nextBytes(content);
-    return content;
+    return Layers.tarGz(Map.of("opt/demo/data-" + seed, content));
   }
 
   public String sourceRegistry() {

@@ -1,9 +1,7 @@
 package dev.ocmirror.orchestrator.simulator;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -37,7 +35,10 @@ import java.util.stream.Stream;
  * The project's stand-in for {@code oc-mirror --v2}, for tests and the demo: the command line, exit codes, log
  * lines, working-dir, archive layout, history-based differential archives and the rule that diskToMirror reads
  * only its cache, as ../shared/reference/oc-mirror-v2-contract.md describes them, moving real images between
- * real registries. It mirrors {@code additionalImages} and the graph image ({@code platform.graph: true}).
+ * real registries. It mirrors what sites mirror: release channels (the update graph from
+ * {@code UPDATE_URL_OVERRIDE}, each release's payload components and its signature from {@code OCP_SIGNATURE_URL}),
+ * the graph image, operator catalogs filtered by package, channel and version and rebuilt, and additional images;
+ * diskToMirror writes the cluster resources for them. Helm and mirrorToMirror are refused as not modelled.
  *
  * <p>Failure injection through the environment:
  * <ul>
@@ -68,7 +69,8 @@ public final class OcMirrorSimulator {
   private static final Pattern ARCHIVE = Pattern.compile("mirror_[0-9]{6}\\.tar");
   private static final DateTimeFormatter LOG_TIME = DateTimeFormatter.ofPattern("yyyy/MM/dd HH:mm:ss");
   private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
-  private static final String GRAPH_REPOSITORY = "openshift/graph-image";
+  static final String GRAPH_REPOSITORY = "openshift/graph-image";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final PrintStream out;
   private final PrintStream err;
@@ -227,7 +229,12 @@ public final class OcMirrorSimulator {
     if (!bind.endsWith(":" + port)) {
       throw new Rejected(1, "REGISTRY_HTTP_ADDR " + bind + " does not match --port " + port);
     }
-    Configuration isc = Configuration.load(Path.of(config));
+    SimulatorConfiguration isc;
+    try {
+      isc = SimulatorConfiguration.load(Path.of(config));
+    } catch (SimulatorConfiguration.Refused refused) {
+      throw new Rejected(1, refused.getMessage());
+    }
 
     try (ServerSocket cacheRegistry = new ServerSocket()) {
       try {
@@ -240,7 +247,8 @@ public final class OcMirrorSimulator {
       prepareWorkingDir(workingDir, dryRun);
       SimulatorCache cache = new SimulatorCache(cacheDirectory);
       if (destination.startsWith("file://")) {
-        return mirrorToDisk(dir, workingDir, cache, isc, Path.of(config), port, dryRun, since);
+        return mirrorToDisk(dir, workingDir, cache, isc, Path.of(config), port, dryRun, since,
+            "true".equals(flags.get("--ignore-release-signature")));
       }
       return diskToMirror(dir, workingDir, cache, cacheDirectory, isc, destination.substring(9), port, dryRun);
     }
@@ -268,12 +276,64 @@ public final class OcMirrorSimulator {
     logFile = Files.newBufferedWriter(workingDir.resolve("logs/oc-mirror-" + LocalDateTime.now().format(FILE_TIME) + ".log"));
   }
 
-  /** An image of the run, with everything copied for it (for the archive) or why it failed. */
-  private record Copy(ImageReference image, List<String> digests, String failure) {
+  /** oc-mirror's image categories: the word of its Results lines, the exit bit, the collector that names errors. */
+  enum Kind {
+    RELEASE("release", 2, "[ReleaseImageCollector]", "release"),
+    OPERATOR("operator", 4, "[OperatorImageCollector]", "operator"),
+    ADDITIONAL("additional", 8, "[AdditionalImagesCollector]", "generic");
+
+    final String word;
+    final int bit;
+    final String collector;
+    final String category;
+
+    Kind(String word, int bit, String collector, String category) {
+      this.word = word;
+      this.bit = bit;
+      this.collector = collector;
+      this.category = category;
+    }
   }
 
-  private int mirrorToDisk(Path dir, Path workingDir, SimulatorCache cache, Configuration isc, Path configFile, int port,
-      boolean dryRun, LocalDate since) throws IOException, Rejected {
+  enum Role { IMAGE, GRAPH, CATALOG }
+
+  /**
+   * One image of the run: where it comes from, what the cache and the destination call it, and the scope its
+   * mirror set gets (the source prefix and the path under the destination that replace each other).
+   */
+  record MirrorImage(Kind kind, Role role, String origin, ImageReference source, String cachePath, String cacheTag,
+      String destinationTag, boolean byDigest, String scopeSource, String scopeTarget) {
+
+    /** An image that keeps its path minus the registry host (additional images, bundles, related images). */
+    static MirrorImage plain(Kind kind, String name) {
+      ImageReference image = ImageReference.parse(name);
+      String namespace = image.namespace();
+      return new MirrorImage(kind, Role.IMAGE, name, image, image.path(), image.cacheTag(), image.destinationTag(),
+          image.digest() != null, image.registry() + (namespace.isEmpty() ? "" : "/" + namespace), namespace);
+    }
+  }
+
+  /** An image of the run, with everything copied for it (for the archive) or why it failed. */
+  private record Copy(MirrorImage image, List<String> digests, String failure) {
+  }
+
+  /** What a run mirrors, as collected: every image, the releases, and each catalog's selection. */
+  private record Plan(List<MirrorImage> images, List<Releases.Release> releases,
+      Map<String, OperatorCatalog.Selection> selections, List<SimulatorConfiguration.Catalog> catalogs) {
+  }
+
+  /** Collection failed for one kind of content: nothing is copied, and the exit status carries its bit. */
+  private static final class CollectionError extends Exception {
+    final Kind kind;
+
+    CollectionError(Kind kind, String message) {
+      super(message);
+      this.kind = kind;
+    }
+  }
+
+  private int mirrorToDisk(Path dir, Path workingDir, SimulatorCache cache, SimulatorConfiguration isc, Path configFile, int port,
+      boolean dryRun, LocalDate since, boolean ignoreSignatures) throws IOException {
     log("INFO", "🔀 workflow mode: mirrorToDisk ");
     if (!dryRun && !release416) {
       try (Stream<Path> old = Files.list(dir)) {
@@ -283,29 +343,34 @@ public final class OcMirrorSimulator {
       }
     }
     log("INFO", "🕵  going to discover the necessary images...");
-    log("INFO", "🔍 collecting additional images...");
-    List<ImageReference> images = isc.images();
+    Plan plan;
+    try {
+      plan = collectFromSources(isc, workingDir, ignoreSignatures);
+    } catch (CollectionError error) {
+      log("ERROR", error.kind.collector + " " + error.getMessage());
+      return goodbye(error.kind.bit);
+    }
     if (dryRun) {
-      return dryRun(workingDir, cache, images, port);
+      return dryRun(workingDir, cache, plan.images(), port);
     }
     log("INFO", "🚀 Start copying the images...");
-    int total = images.size() + (isc.graph() ? 1 : 0);
     if (!release416) {
-      log("INFO", "📌 images to copy " + total + " ");
+      log("INFO", "📌 images to copy " + plan.images().size() + " ");
     }
     List<Copy> copies = new ArrayList<>();
-    if (isc.graph()) {
-      copies.add(new Copy(ImageReference.parse("localhost/" + GRAPH_REPOSITORY + ":latest"), buildGraphImage(cache), null));
-      copied(copies, total, "docker://localhost:" + port + "/" + GRAPH_REPOSITORY + ":latest", "cache");
-    }
-    for (ImageReference image : images) {
-      Copy copy = pull(image, cache);
+    for (MirrorImage image : plan.images()) {
+      Copy copy = switch (image.role()) {
+        case GRAPH -> new Copy(image, buildGraphImage(cache), null);
+        case CATALOG -> pullCatalog(image, cache, plan.selections().get(image.origin()));
+        case IMAGE -> pull(image, cache);
+      };
       copies.add(copy);
-      copied(copies, total, "docker://" + image.original(), "cache");
+      copied(copies, plan.images().size(), image.role() == Role.GRAPH ? "docker://localhost:" + port + "/" + image.cachePath()
+          + ":" + image.cacheTag() : "docker://" + image.origin(), "cache");
     }
-    int failed = results(copies, isc.graph());
-    if (failed > 0 && !release416) {
-      return failure(workingDir, copies);
+    Set<Kind> failed = results(copies);
+    if (!failed.isEmpty() && !release416) {
+      return failure(workingDir, copies, failed);
     }
     log("INFO", "📦 Preparing the tarball archive...");
     String timestamp = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -327,21 +392,238 @@ public final class OcMirrorSimulator {
       historyFile = workingDir.resolve(".history/.history-" + Instant.parse(timestamp).plusSeconds(second));
     }
     Files.writeString(historyFile, String.join("\n", newHistory) + "\n");
-    if (failed > 0) {
+    if (!failed.isEmpty()) {
       // 4.16 archives what it could and says so only in its Results and errors file.
-      return failure(workingDir, copies);
+      return failure(workingDir, copies, failed);
     }
     return goodbye(0);
   }
 
-  private int dryRun(Path workingDir, SimulatorCache cache, List<ImageReference> images, int port) throws IOException {
+  /**
+   * mirrorToDisk's collection, from the sources: each channel's releases from the update graph with their payloads'
+   * components and signatures, the graph image, each catalog's selection, the additional images. What d2m needs to
+   * know without network goes into working-dir (release filters, signatures), which travels in the archive.
+   */
+  private Plan collectFromSources(SimulatorConfiguration isc, Path workingDir, boolean ignoreSignatures)
+      throws CollectionError, IOException {
+    List<MirrorImage> images = new ArrayList<>();
+    List<Releases.Release> releases = List.of();
+    if (!isc.channels().isEmpty()) {
+      log("INFO", "🔍 collecting release images...");
+      try {
+        releases = Releases.resolve(isc.channels(), isc.architectures(), env.get("UPDATE_URL_OVERRIDE"));
+        Path signatures = Files.createDirectories(workingDir.resolve("signatures"));
+        for (Releases.Release release : releases) {
+          ImageReference payload = release.payloadImage();
+          RegistryClient source = new RegistryClient(payload.registry());
+          RegistryClient.Manifest manifest = source.manifest(payload.path(), payload.digest()).orElseThrow(() ->
+              new Releases.CollectionFailed("reading manifest " + payload.digest() + " in " + payload.registry() + "/"
+                  + payload.path() + ": manifest unknown"));
+          Map<String, byte[]> files = imageFiles(manifest.content(), digest -> source.blob(payload.path(), digest)
+              .orElseThrow(() -> new IOException("blob unknown to registry: " + digest))).files();
+          images.addAll(releaseImages(release, Releases.components(files)));
+          if (!ignoreSignatures) {
+            byte[] signature = Releases.signature(env.get("OCP_SIGNATURE_URL"), payload.digest());
+            Files.write(signatures.resolve(release.tag() + "-" + payload.digest().replace(':', '-')), signature);
+          }
+          log("INFO", "Success collecting release " + release.version());
+        }
+        Path filters = Files.createDirectories(workingDir.resolve("release-filters"));
+        Files.write(filters.resolve(Sha256.hex(isc.channels().toString().getBytes(StandardCharsets.UTF_8)).substring(0, 32)),
+            Releases.filterFile(releases));
+      } catch (Releases.CollectionFailed | IOException e) {
+        throw new CollectionError(Kind.RELEASE, e.getMessage());
+      }
+    }
+    if (isc.graph()) {
+      images.add(graphImage());
+    }
+    Map<String, OperatorCatalog.Selection> selections = new LinkedHashMap<>();
+    if (!isc.catalogs().isEmpty()) {
+      log("INFO", "🔍 collecting operator images...");
+      for (SimulatorConfiguration.Catalog catalog : isc.catalogs()) {
+        try {
+          ImageReference image = catalog.image();
+          RegistryClient source = new RegistryClient(image.registry());
+          RegistryClient.Manifest manifest = source.manifest(image.path(), image.sourceReference()).orElseThrow(() ->
+              new Releases.CollectionFailed("reading manifest " + image.sourceReference() + " in " + image.registry() + "/"
+                  + image.path() + ": manifest unknown"));
+          ImageFiles files = imageFiles(manifest.content(), digest -> source.blob(image.path(), digest)
+              .orElseThrow(() -> new IOException("blob unknown to registry: " + digest)));
+          OperatorCatalog.Selection selection = OperatorCatalog.read(files.configs()).select(catalog);
+          log("INFO", "Rebuilding catalog " + image.original());
+          selections.put(image.original(), selection);
+          images.addAll(catalogImages(catalog, selection));
+        } catch (Releases.CollectionFailed | IOException e) {
+          throw new CollectionError(Kind.OPERATOR, e.getMessage());
+        }
+      }
+    }
+    if (!isc.additional().isEmpty()) {
+      log("INFO", "🔍 collecting additional images...");
+    }
+    isc.additional().forEach(image -> images.add(MirrorImage.plain(Kind.ADDITIONAL, image.original())));
+    return new Plan(unblocked(isc, images), releases, selections, isc.catalogs());
+  }
+
+  /**
+   * diskToMirror's collection, from the cache and working-dir only (it never contacts a source): the releases m2d
+   * recorded, their payloads from the cached release images, each cached (rebuilt) catalog's selection, the
+   * additional images. A release or the graph image missing from the cache is fatal, as with the real tool.
+   */
+  private Plan collectFromCache(SimulatorConfiguration isc, Path workingDir, SimulatorCache cache, int port)
+      throws CollectionError, IOException {
+    List<MirrorImage> images = new ArrayList<>();
+    List<Releases.Release> releases = new ArrayList<>();
+    if (!isc.channels().isEmpty() || isc.graph()) {
+      log("INFO", "🔍 collecting release images...");
+    }
+    if (!isc.channels().isEmpty()) {
+      try {
+        Path filters = workingDir.resolve("release-filters");
+        if (Files.isDirectory(filters)) {
+          try (Stream<Path> files = Files.list(filters)) {
+            for (Path file : files.sorted().toList()) {
+              Releases.readFilterFile(Files.readAllBytes(file)).stream()
+                  .filter(release -> releases.stream().noneMatch(known -> known.tag().equals(release.tag())))
+                  .forEach(releases::add);
+            }
+          }
+        }
+        if (releases.isEmpty()) {
+          throw new Releases.CollectionFailed("no release collected by mirrorToDisk is in " + filters);
+        }
+        for (Releases.Release release : releases) {
+          String missing = "reading manifest " + release.tag() + " in localhost:" + port + "/" + Releases.RELEASE_REPOSITORY
+              + ": manifest unknown";
+          String digest = cache.tag(Releases.RELEASE_REPOSITORY, release.tag())
+              .orElseThrow(() -> new Releases.CollectionFailed(missing));
+          byte[] manifest = cache.blob(digest).orElseThrow(() -> new Releases.CollectionFailed(missing));
+          Map<String, byte[]> files = imageFiles(manifest, blob -> cache.blob(blob)
+              .orElseThrow(() -> new IOException("blob unknown to registry: " + blob))).files();
+          images.addAll(releaseImages(release, Releases.components(files)));
+        }
+      } catch (Releases.CollectionFailed e) {
+        throw new CollectionError(Kind.RELEASE, e.getMessage());
+      }
+    }
+    if (isc.graph()) {
+      Optional<String> graph = cache.tag(GRAPH_REPOSITORY, "latest");
+      if (graph.isEmpty() || !cache.hasBlob(graph.get())) {
+        throw new CollectionError(Kind.RELEASE, " error processing graph image in local cache: reading manifest latest in "
+            + "localhost:" + port + "/" + GRAPH_REPOSITORY + ": manifest unknown");
+      }
+      images.add(graphImage());
+    }
+    Map<String, OperatorCatalog.Selection> selections = new LinkedHashMap<>();
+    if (!isc.catalogs().isEmpty()) {
+      log("INFO", "🔍 collecting operator images...");
+      for (SimulatorConfiguration.Catalog catalog : isc.catalogs()) {
+        ImageReference image = catalog.image();
+        String missing = "reading manifest " + image.cacheTag() + " in localhost:" + port + "/" + image.path()
+            + ": manifest unknown";
+        try {
+          String digest = cache.tag(image.path(), image.cacheTag()).orElseThrow(() -> new Releases.CollectionFailed(missing));
+          byte[] manifest = cache.blob(digest).orElseThrow(() -> new Releases.CollectionFailed(missing));
+          ImageFiles files = imageFiles(manifest, blob -> cache.blob(blob)
+              .orElseThrow(() -> new IOException("blob unknown to registry: " + blob)));
+          OperatorCatalog.Selection selection = OperatorCatalog.read(files.configs()).select(catalog);
+          selections.put(image.original(), selection);
+          images.addAll(catalogImages(catalog, selection));
+        } catch (Releases.CollectionFailed | IOException e) {
+          throw new CollectionError(Kind.OPERATOR, e.getMessage());
+        }
+      }
+    }
+    if (!isc.additional().isEmpty()) {
+      log("INFO", "🔍 collecting additional images...");
+    }
+    isc.additional().forEach(image -> images.add(MirrorImage.plain(Kind.ADDITIONAL, image.original())));
+    return new Plan(unblocked(isc, images), releases, selections, isc.catalogs());
+  }
+
+  private static List<MirrorImage> unblocked(SimulatorConfiguration isc, List<MirrorImage> images) {
+    Map<String, MirrorImage> unique = new LinkedHashMap<>();
+    images.stream().filter(image -> !isc.isBlocked(image.origin()))
+        .forEach(image -> unique.putIfAbsent(image.cachePath() + ":" + image.cacheTag(), image));
+    return List.copyOf(unique.values());
+  }
+
+  /** A release image and its components, under the names oc-mirror gives them in the cache and the destination. */
+  private static List<MirrorImage> releaseImages(Releases.Release release, Map<String, String> components) {
+    List<MirrorImage> images = new ArrayList<>();
+    ImageReference payload = release.payloadImage();
+    images.add(new MirrorImage(Kind.RELEASE, Role.IMAGE, release.payload(), payload, Releases.RELEASE_REPOSITORY,
+        release.tag(), release.tag(), true, payload.registry() + "/" + payload.path(), Releases.RELEASE_REPOSITORY));
+    components.forEach((name, reference) -> {
+      ImageReference component = ImageReference.parse(reference);
+      images.add(new MirrorImage(Kind.RELEASE, Role.IMAGE, reference, component, Releases.COMPONENT_REPOSITORY,
+          release.tag() + "-" + name, release.tag() + "-" + name, true, component.registry() + "/" + component.path(),
+          Releases.COMPONENT_REPOSITORY));
+    });
+    return images;
+  }
+
+  private static MirrorImage graphImage() {
+    return new MirrorImage(Kind.RELEASE, Role.GRAPH, GRAPH_REPOSITORY + ":latest", null, GRAPH_REPOSITORY, "latest", "latest",
+        false, null, null);
+  }
+
+  /** The catalog (rebuilt, under its own name and tag) and every bundle and related image it selects. */
+  private static List<MirrorImage> catalogImages(SimulatorConfiguration.Catalog catalog, OperatorCatalog.Selection selection) {
+    List<MirrorImage> images = new ArrayList<>();
+    ImageReference image = catalog.image();
+    images.add(new MirrorImage(Kind.OPERATOR, Role.CATALOG, image.original(), image, image.path(), image.cacheTag(),
+        image.destinationTag(), false, null, null));
+    selection.images().forEach(name -> images.add(MirrorImage.plain(Kind.OPERATOR, name)));
+    return images;
+  }
+
+  /** An image's config labels and the regular files of all its layers, later layers winning. */
+  private record ImageFiles(Map<String, String> labels, Map<String, byte[]> files, Map<String, byte[]> configs,
+      List<String> configLayers) {
+  }
+
+  @FunctionalInterface
+  private interface BlobReader {
+    byte[] read(String digest) throws IOException;
+  }
+
+  private static ImageFiles imageFiles(byte[] manifest, BlobReader blobs) throws IOException {
+    JsonNode json = JSON.readTree(manifest);
+    Map<String, String> labels = new LinkedHashMap<>();
+    JSON.readTree(blobs.read(json.path("config").path("digest").asText())).path("config").path("Labels").fields()
+        .forEachRemaining(label -> labels.put(label.getKey(), label.getValue().asText()));
+    String configsDir = labels.getOrDefault(OperatorCatalog.CONFIGS_LABEL, "/configs").replaceFirst("^/", "")
+        .replaceFirst("/?$", "/");
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    Map<String, byte[]> configs = new LinkedHashMap<>();
+    List<String> configLayers = new ArrayList<>();
+    for (JsonNode layer : json.path("layers")) {
+      String digest = layer.path("digest").asText();
+      Map<String, byte[]> layerFiles = Layers.files(blobs.read(digest));
+      files.putAll(layerFiles);
+      layerFiles.forEach((path, content) -> {
+        if (path.startsWith(configsDir)) {
+          configs.put(path, content);
+          if (!configLayers.contains(digest)) {
+            configLayers.add(digest);
+          }
+        }
+      });
+    }
+    return new ImageFiles(labels, files, configs, configLayers);
+  }
+
+  private int dryRun(Path workingDir, SimulatorCache cache, List<MirrorImage> images, int port) throws IOException {
     Path dryRunDir = Files.createDirectories(workingDir.resolve("dry-run"));
     List<String> mapping = new ArrayList<>();
     List<String> missing = new ArrayList<>();
-    for (ImageReference image : images) {
-      String line = "docker://" + image.original() + "=docker://localhost:" + port + "/" + image.path() + ":" + image.cacheTag();
+    for (MirrorImage image : images) {
+      String line = "docker://" + (image.role() == Role.GRAPH ? "localhost:" + port + "/" + image.origin() : image.origin())
+          + "=docker://localhost:" + port + "/" + image.cachePath() + ":" + image.cacheTag();
       mapping.add(line);
-      if (cache.tag(image.path(), image.cacheTag()).isEmpty()) {
+      if (cache.tag(image.cachePath(), image.cacheTag()).isEmpty()) {
         missing.add(line);
       }
     }
@@ -361,7 +643,7 @@ public final class OcMirrorSimulator {
     return goodbye(0);
   }
 
-  private int diskToMirror(Path dir, Path workingDir, SimulatorCache cache, Path cacheDirectory, Configuration isc,
+  private int diskToMirror(Path dir, Path workingDir, SimulatorCache cache, Path cacheDirectory, SimulatorConfiguration isc,
       String destination, int port, boolean dryRun) throws IOException, Rejected {
     log("INFO", "🔀 workflow mode: diskToMirror ");
     log("INFO", "📦 Extracting mirror archive(s)...");
@@ -382,97 +664,135 @@ public final class OcMirrorSimulator {
       SimulatorArchive.extract(archives.get(i), dir, cacheDirectory);
     }
     log("INFO", "🕵  going to discover the necessary images...");
-    if (isc.graph()) {
-      log("INFO", "🔍 collecting release images...");
-      Optional<String> graph = cache.tag(GRAPH_REPOSITORY, "latest");
-      if (graph.isEmpty() || !cache.hasBlob(graph.get())) {
-        log("ERROR", "[ReleaseImageCollector]  error processing graph image in local cache: reading manifest latest in localhost:"
-            + port + "/" + GRAPH_REPOSITORY + ": manifest unknown");
-        return goodbye(2);
-      }
+    Plan plan;
+    try {
+      plan = collectFromCache(isc, workingDir, cache, port);
+    } catch (CollectionError error) {
+      log("ERROR", error.kind.collector + " " + error.getMessage());
+      return goodbye(error.kind.bit);
     }
-    log("INFO", "🔍 collecting additional images...");
-    List<ImageReference> images = isc.images();
     if (dryRun) {
-      return dryRun(workingDir, cache, images, port);
+      return dryRun(workingDir, cache, plan.images(), port);
     }
     String host = destination.contains("/") ? destination.substring(0, destination.indexOf('/')) : destination;
     String namespace = destination.contains("/") ? destination.substring(destination.indexOf('/') + 1) + "/" : "";
     RegistryClient target = new RegistryClient(host);
     log("INFO", "🚀 Start copying the images...");
     if (!release416) {
-      log("INFO", "📌 images to copy " + images.size() + " ");
+      log("INFO", "📌 images to copy " + plan.images().size() + " ");
     }
     List<Copy> copies = new ArrayList<>();
-    for (ImageReference image : images) {
-      Copy copy = push(image, cache, target, namespace + image.path(), port);
+    for (MirrorImage image : plan.images()) {
+      Copy copy = push(image, cache, target, namespace + image.cachePath(), port);
       copies.add(copy);
-      copied(copies, images.size(), image.original(), host + "/" + namespace);
+      copied(copies, plan.images().size(), image.role() == Role.GRAPH ? "localhost:" + port + "/" + image.origin()
+          : image.origin(), host + "/" + namespace);
     }
-    int failed = results(copies, false);
-    clusterResources(workingDir, copies, host + (namespace.isEmpty() ? "" : "/" + namespace.substring(0, namespace.length() - 1)));
-    if (failed > 0) {
-      return failure(workingDir, copies);
+    Set<Kind> failed = results(copies);
+    new ClusterResources(workingDir.resolve("cluster-resources"), release416 ? null : VERSION, message -> log("INFO", message))
+        .write(copies.stream().filter(copy -> copy.failure() == null).map(Copy::image).toList(), plan.catalogs(),
+            plan.releases(), workingDir.resolve("signatures"),
+            host + (namespace.isEmpty() ? "" : "/" + namespace.substring(0, namespace.length() - 1)));
+    if (!failed.isEmpty()) {
+      return failure(workingDir, copies, failed);
     }
     return goodbye(0);
   }
 
-  private Copy pull(ImageReference image, SimulatorCache cache) {
-    if (injectedFailure(image)) {
-      return new Copy(image, List.of(), "simulated failure");
+  private Copy pull(MirrorImage mirrored, SimulatorCache cache) {
+    ImageReference image = mirrored.source();
+    if (injectedFailure(mirrored.origin())) {
+      return new Copy(mirrored, List.of(), "simulated failure");
     }
     try {
       RegistryClient source = new RegistryClient(image.registry());
       Optional<RegistryClient.Manifest> top = source.manifest(image.path(), image.sourceReference());
       if (top.isEmpty()) {
-        return new Copy(image, List.of(), "reading manifest " + image.sourceReference() + " in " + image.registry() + "/"
+        return new Copy(mirrored, List.of(), "reading manifest " + image.sourceReference() + " in " + image.registry() + "/"
             + image.path() + ": manifest unknown");
       }
       List<String> digests = new ArrayList<>();
       List<RegistryClient.Manifest> manifests = new ArrayList<>(List.of(top.get()));
-      JsonNode topJson = new ObjectMapper().readTree(top.get().content());
+      JsonNode topJson = JSON.readTree(top.get().content());
       for (JsonNode child : topJson.path("manifests")) {
         manifests.add(source.manifest(image.path(), child.path("digest").asText())
             .orElseThrow(() -> new IOException("manifest unknown: " + child.path("digest").asText())));
       }
       for (RegistryClient.Manifest manifest : manifests) {
         cache.putBlob(manifest.digest(), manifest.content());
-        cache.linkManifest(image.path(), manifest.digest());
+        cache.linkManifest(mirrored.cachePath(), manifest.digest());
         digests.add(manifest.digest());
         for (String blob : blobsOf(manifest.content())) {
           if (!cache.hasBlob(blob)) {
             cache.putBlob(blob, source.blob(image.path(), blob).orElseThrow(() -> new IOException("blob unknown to registry: " + blob)));
           }
-          cache.linkLayer(image.path(), blob);
+          cache.linkLayer(mirrored.cachePath(), blob);
           digests.add(blob);
         }
       }
-      cache.linkTag(image.path(), image.cacheTag(), top.get().digest());
-      return new Copy(image, digests, null);
+      cache.linkTag(mirrored.cachePath(), mirrored.cacheTag(), top.get().digest());
+      return new Copy(mirrored, digests, null);
     } catch (IOException e) {
-      return new Copy(image, List.of(), e.getMessage());
+      return new Copy(mirrored, List.of(), e.getMessage());
+    }
+  }
+
+  /**
+   * Pulls a catalog and rebuilds it as oc-mirror does: its layers but the configs, and a new configs layer holding
+   * only what the configuration selected, under the catalog's own name and tag in the cache.
+   */
+  private Copy pullCatalog(MirrorImage mirrored, SimulatorCache cache, OperatorCatalog.Selection selection) {
+    Copy original = pull(mirrored, cache);
+    if (original.failure() != null) {
+      return original;
+    }
+    try {
+      String top = cache.tag(mirrored.cachePath(), mirrored.cacheTag()).orElseThrow();
+      byte[] manifest = cache.blob(top).orElseThrow();
+      ImageFiles files = imageFiles(manifest, digest -> cache.blob(digest).orElseThrow());
+      List<byte[]> layers = new ArrayList<>();
+      for (JsonNode layer : JSON.readTree(manifest).path("layers")) {
+        String digest = layer.path("digest").asText();
+        if (!files.configLayers().contains(digest)) {
+          layers.add(cache.blob(digest).orElseThrow());
+        }
+      }
+      layers.add(selection.configs());
+      List<String> digests = new ArrayList<>();
+      RegistryClient.Manifest rebuilt = RegistryClient.image(files.labels(), layers, (digest, content) -> {
+        cache.putBlob(digest, content);
+        cache.linkLayer(mirrored.cachePath(), digest);
+        digests.add(digest);
+      });
+      cache.putBlob(rebuilt.digest(), rebuilt.content());
+      cache.linkManifest(mirrored.cachePath(), rebuilt.digest());
+      cache.linkTag(mirrored.cachePath(), mirrored.cacheTag(), rebuilt.digest());
+      digests.add(0, rebuilt.digest());
+      return new Copy(mirrored, digests, null);
+    } catch (IOException | RuntimeException e) {
+      return new Copy(mirrored, List.of(), "rebuilding catalog " + mirrored.origin() + ": " + e.getMessage());
     }
   }
 
   /** Reads the image from the cache only (diskToMirror never contacts the source) and pushes it. */
-  private Copy push(ImageReference image, SimulatorCache cache, RegistryClient target, String repository, int port) {
-    if (injectedFailure(image)) {
+  private Copy push(MirrorImage image, SimulatorCache cache, RegistryClient target, String repository, int port) {
+    if (injectedFailure(image.origin())) {
       return new Copy(image, List.of(), "simulated failure");
     }
     try {
-      Optional<String> top = cache.tag(image.path(), image.cacheTag());
+      Optional<String> top = cache.tag(image.cachePath(), image.cacheTag());
       Optional<byte[]> topContent = top.isPresent() ? cache.blob(top.get()) : Optional.empty();
       if (topContent.isEmpty()) {
-        return new Copy(image, List.of(), "reading manifest " + image.cacheTag() + " in localhost:" + port + "/" + image.path()
-            + ": manifest unknown");
+        return new Copy(image, List.of(), "reading manifest " + image.cacheTag() + " in localhost:" + port + "/"
+            + image.cachePath() + ": manifest unknown");
       }
       List<RegistryClient.Manifest> children = new ArrayList<>();
-      JsonNode topJson = new ObjectMapper().readTree(topContent.get());
+      JsonNode topJson = JSON.readTree(topContent.get());
       for (JsonNode child : topJson.path("manifests")) {
         String digest = child.path("digest").asText();
         byte[] content = cache.blob(digest).orElse(null);
         if (content == null) {
-          return new Copy(image, List.of(), "reading manifest " + digest + " in localhost:" + port + "/" + image.path()
+          return new Copy(image, List.of(), "reading manifest " + digest + " in localhost:" + port + "/" + image.cachePath()
               + ": manifest unknown");
         }
         children.add(new RegistryClient.Manifest(content, child.path("mediaType").asText(), digest));
@@ -510,11 +830,11 @@ public final class OcMirrorSimulator {
     if (!type.isEmpty()) {
       return type;
     }
-    return manifest.has("manifests") ? "application/vnd.oci.image.index.v1+json" : "application/vnd.oci.image.manifest.v1+json";
+    return manifest.has("manifests") ? "application/vnd.oci.image.index.v1+json" : RegistryClient.OCI_MANIFEST;
   }
 
   private static List<String> blobsOf(byte[] manifest) throws IOException {
-    JsonNode json = new ObjectMapper().readTree(manifest);
+    JsonNode json = JSON.readTree(manifest);
     List<String> blobs = new ArrayList<>();
     if (json.path("config").has("digest")) {
       blobs.add(json.path("config").path("digest").asText());
@@ -523,31 +843,28 @@ public final class OcMirrorSimulator {
     return blobs;
   }
 
-  /** The graph image oc-mirror builds from the Cincinnati graph data; here a fixed small image. */
+  /** The graph image oc-mirror builds from the Cincinnati graph data; here a fixed small image with a real layer. */
   private static List<String> buildGraphImage(SimulatorCache cache) throws IOException {
-    byte[] layer = "cincinnati-graph-data (simulated)".getBytes(StandardCharsets.UTF_8);
-    byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Cmd\":[\"/bin/sh\"]}}".getBytes(StandardCharsets.UTF_8);
-    String layerDigest = "sha256:" + Sha256.hex(layer);
-    String configDigest = "sha256:" + Sha256.hex(config);
-    byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"mediaType\":"
-        + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":" + config.length
-        + "},\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest + "\",\"size\":"
-        + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
-    String manifestDigest = "sha256:" + Sha256.hex(manifest);
-    cache.putBlob(layerDigest, layer);
-    cache.putBlob(configDigest, config);
-    cache.putBlob(manifestDigest, manifest);
-    cache.linkLayer(GRAPH_REPOSITORY, layerDigest);
-    cache.linkLayer(GRAPH_REPOSITORY, configDigest);
-    cache.linkManifest(GRAPH_REPOSITORY, manifestDigest);
-    cache.linkTag(GRAPH_REPOSITORY, "latest", manifestDigest);
-    return List.of(manifestDigest, configDigest, layerDigest);
+    byte[] layer = Layers.tarGz(Map.of("var/lib/cincinnati-graph-data/README",
+        "cincinnati-graph-data (simulated)\n".getBytes(StandardCharsets.UTF_8)));
+    List<String> digests = new ArrayList<>();
+    RegistryClient.Manifest manifest = RegistryClient.image(Map.of("io.openshift.graph-data", "simulated"), List.of(layer),
+        (digest, content) -> {
+          cache.putBlob(digest, content);
+          cache.linkLayer(GRAPH_REPOSITORY, digest);
+          digests.add(digest);
+        });
+    cache.putBlob(manifest.digest(), manifest.content());
+    cache.linkManifest(GRAPH_REPOSITORY, manifest.digest());
+    cache.linkTag(GRAPH_REPOSITORY, "latest", manifest.digest());
+    digests.add(0, manifest.digest());
+    return digests;
   }
 
-  private boolean injectedFailure(ImageReference image) {
+  private boolean injectedFailure(String image) {
     String failing = env.getOrDefault("OC_MIRROR_SIMULATOR_FAIL_IMAGES", "");
     return !failing.isBlank() && Stream.of(failing.split(",")).map(String::trim)
-        .anyMatch(part -> !part.isEmpty() && image.original().contains(part));
+        .anyMatch(part -> !part.isEmpty() && image.contains(part));
   }
 
   private void afterImage(int done) {
@@ -577,47 +894,51 @@ public final class OcMirrorSimulator {
       }
       String count = copies.size() + " / " + total + (errors > 0 ? " (" + errors + " errors)" : "");
       log("INFO", "=== Overall Progress -  image " + count + (errors > 0 ? "===" : " ==="));
-      log("INFO", " additional image " + count);
+      log("INFO", " " + last.image().kind().word + " image " + count);
       log("INFO", " image: " + image);
       log("INFO", "=================================================");
     } else if (last.failure() == null) {
       log("INFO", "Success copying " + image.replaceFirst("^docker://", "") + " ➡️ " + to);
     } else {
-      log("ERROR", "Failed to copy generic " + image.replaceFirst("^docker://", ""));
+      log("ERROR", "Failed to copy " + last.image().kind().category + " " + image.replaceFirst("^docker://", ""));
     }
     afterImage(copies.size());
   }
 
-  private int results(List<Copy> copies, boolean graph) {
+  /** The Results lines, one per kind of content the run had; returns the kinds in which some image failed. */
+  private Set<Kind> results(List<Copy> copies) {
     log("INFO", "=== Results ===");
-    if (graph) {
-      log("INFO", release416 ? "All release images mirrored successfully 1 / 1 ✅" : " ✓  1 / 1 release images mirrored successfully");
-    }
-    List<Copy> additional = copies.stream().filter(c -> !c.image().path().equals(GRAPH_REPOSITORY)).toList();
-    long ok = additional.stream().filter(c -> c.failure() == null).count();
-    if (!additional.isEmpty()) {
-      if (ok == additional.size()) {
-        log("INFO", release416 ? "All additional images mirrored successfully " + ok + " / " + additional.size() + " ✅"
-            : " ✓  " + ok + " / " + additional.size() + " additional images mirrored successfully");
+    Set<Kind> failed = java.util.EnumSet.noneOf(Kind.class);
+    for (Kind kind : Kind.values()) {
+      List<Copy> ofKind = copies.stream().filter(copy -> copy.image().kind() == kind).toList();
+      if (ofKind.isEmpty()) {
+        continue;
+      }
+      long ok = ofKind.stream().filter(copy -> copy.failure() == null).count();
+      String word = kind.word;
+      if (ok == ofKind.size()) {
+        log("INFO", release416 ? "All " + word + " images mirrored successfully " + ok + " / " + ofKind.size() + " ✅"
+            : " ✓  " + ok + " / " + ofKind.size() + " " + word + " images mirrored successfully");
       } else {
-        log("INFO", release416 ? "Images mirrored " + ok + " / " + additional.size()
-            + ": Some additional images failed to mirror ❌ - please check the logs"
-            : " ✗  " + ok + " / " + additional.size()
-                + " additional images mirrored: Some additional images failed to be mirrored - please check the logs");
+        failed.add(kind);
+        log("INFO", release416 ? "Images mirrored " + ok + " / " + ofKind.size() + ": Some " + word
+            + " images failed to mirror ❌ - please check the logs"
+            : " ✗  " + ok + " / " + ofKind.size() + " " + word + " images mirrored: Some " + word
+                + " images failed to be mirrored - please check the logs");
       }
     }
-    return (int) (additional.size() - ok);
+    return failed;
   }
 
-  private int failure(Path workingDir, List<Copy> copies) throws IOException {
+  private int failure(Path workingDir, List<Copy> copies, Set<Kind> failed) throws IOException {
     Path errors = workingDir.resolve("logs/mirroring_errors_" + LocalDateTime.now().format(FILE_TIME) + ".txt");
     StringBuilder text = new StringBuilder();
     for (Copy copy : copies) {
       if (copy.failure() != null) {
         if (!release416) {
-          log("ERROR", "[Worker] error mirroring image " + copy.image().original() + " error: " + copy.failure());
+          log("ERROR", "[Worker] error mirroring image " + copy.image().origin() + " error: " + copy.failure());
         }
-        text.append("error mirroring image ").append(copy.image().original()).append(" error: ").append(copy.failure()).append('\n');
+        text.append("error mirroring image ").append(copy.image().origin()).append(" error: ").append(copy.failure()).append('\n');
       }
     }
     Files.writeString(errors, text.toString());
@@ -629,41 +950,7 @@ public final class OcMirrorSimulator {
     log("ERROR", "[Executor] [Worker] some errors occurred during the mirroring.");
     log("ERROR", "\t Please review " + errors + " for a list of mirroring errors.");
     boolean legacy = "true".equals(env.get("OC_MIRROR_SIMULATOR_LEGACY_EXIT_ZERO"));
-    return goodbye(legacy ? 0 : 8);
-  }
-
-  private void clusterResources(Path workingDir, List<Copy> copies, String mirror) throws IOException {
-    log("INFO", "📄 Generating cluster resources...");
-    Map<String, String> tagScopes = new TreeMap<>();
-    Map<String, String> digestScopes = new TreeMap<>();
-    for (Copy copy : copies) {
-      if (copy.failure() != null) {
-        continue;
-      }
-      ImageReference image = copy.image();
-      String source = image.registry() + (image.namespace().isEmpty() ? "" : "/" + image.namespace());
-      String target = mirror + (image.namespace().isEmpty() ? "" : "/" + image.namespace());
-      (image.digest() != null ? digestScopes : tagScopes).put(source, target);
-    }
-    String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    writeMirrorSet(workingDir.resolve("cluster-resources/itms-oc-mirror.yaml"), "ImageTagMirrorSet", "itms-generic-0",
-        "imageTagMirrors", tagScopes, now);
-    writeMirrorSet(workingDir.resolve("cluster-resources/idms-oc-mirror.yaml"), "ImageDigestMirrorSet", "idms-generic-0",
-        "imageDigestMirrors", digestScopes, now);
-  }
-
-  private void writeMirrorSet(Path file, String kind, String name, String listKey, Map<String, String> scopes, String now)
-      throws IOException {
-    if (scopes.isEmpty()) {
-      return;
-    }
-    String annotations = release416 ? "" : "  annotations:\n    createdAt: \"" + now + "\"\n    createdBy: oc-mirror v2\n"
-        + "    oc-mirror_version: " + VERSION + "\n";
-    StringBuilder yaml = new StringBuilder("---\napiVersion: config.openshift.io/v1\nkind: " + kind + "\nmetadata:\n"
-        + annotations + "  name: " + name + "\nspec:\n  " + listKey + ":\n");
-    scopes.forEach((source, target) -> yaml.append("  - mirrors:\n    - ").append(target).append("\n    source: ").append(source).append('\n'));
-    Files.writeString(file, yaml.toString());
-    log("INFO", file + " file created");
+    return goodbye(legacy ? 0 : failed.stream().mapToInt(kind -> kind.bit).sum());
   }
 
   private static Set<String> history(Path historyDir, LocalDate since) throws IOException {
@@ -722,63 +1009,6 @@ public final class OcMirrorSimulator {
         // Nothing more can be written to it.
       }
       logFile = null;
-    }
-  }
-
-  /** The parts of an ImageSetConfiguration the simulator acts on, loaded as strictly as oc-mirror loads it. */
-  record Configuration(List<ImageReference> images, boolean graph, int archiveSize) {
-
-    private static final Set<String> TOP = Set.of("kind", "apiVersion", "mirror", "archiveSize");
-    private static final Set<String> MIRROR = Set.of("platform", "operators", "additionalImages", "helm", "blockedImages", "samples");
-
-    static Configuration load(Path file) throws Rejected, IOException {
-      ObjectMapper yaml = new ObjectMapper(new YAMLFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION));
-      JsonNode root;
-      try {
-        root = yaml.readTree(file.toFile());
-      } catch (IOException e) {
-        throw new Rejected(1, "decode ImageSetConfiguration: " + e.getMessage().lines().findFirst().orElse(""));
-      }
-      if (root == null || !root.isObject()) {
-        throw new Rejected(1, "decode ImageSetConfiguration: not a YAML mapping");
-      }
-      for (var names = root.fieldNames(); names.hasNext(); ) {
-        String name = names.next();
-        if (!TOP.contains(name)) {
-          throw new Rejected(1, "decode ImageSetConfiguration: json: unknown field \"" + name + "\"");
-        }
-      }
-      if (!"ImageSetConfiguration".equals(root.path("kind").asText())) {
-        throw new Rejected(1, "config kind must be ImageSetConfiguration, found \"" + root.path("kind").asText() + "\"");
-      }
-      JsonNode mirror = root.path("mirror");
-      if (!mirror.isObject()) {
-        throw new Rejected(1, "invalid configuration: mirror is mandatory");
-      }
-      for (var names = mirror.fieldNames(); names.hasNext(); ) {
-        String name = names.next();
-        if (!MIRROR.contains(name)) {
-          throw new Rejected(1, "decode ImageSetConfiguration: json: unknown field \"" + name + "\"");
-        }
-      }
-      if (mirror.path("operators").size() > 0 || mirror.path("platform").path("channels").size() > 0
-          || mirror.path("helm").size() > 0) {
-        throw new Rejected(1, "the oc-mirror simulator supports additionalImages and graph only");
-      }
-      List<Pattern> blocked = new ArrayList<>();
-      mirror.path("blockedImages").forEach(entry -> blocked.add(Pattern.compile(entry.path("name").asText())));
-      Map<String, ImageReference> images = new LinkedHashMap<>();
-      for (JsonNode entry : mirror.path("additionalImages")) {
-        String name = entry.path("name").asText();
-        if (name.isEmpty()) {
-          throw new Rejected(1, "invalid configuration: additionalImages entries need a name");
-        }
-        if (blocked.stream().noneMatch(pattern -> pattern.matcher(name).find())) {
-          images.put(name, ImageReference.parse(name));
-        }
-      }
-      return new Configuration(List.copyOf(images.values()), mirror.path("platform").path("graph").asBoolean(false),
-          root.path("archiveSize").asInt(500));
     }
   }
 }

@@ -1,5 +1,8 @@
 package dev.ocmirror.orchestrator.simulator;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ocmirror.orchestrator.integrity.Sha256;
 import java.io.IOException;
 import java.net.URI;
@@ -7,7 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The few calls of the Docker registry HTTP API v2 that moving images needs, over plain HTTP (the test
@@ -15,6 +21,7 @@ import java.util.Optional;
  */
 public final class RegistryClient {
 
+  static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
   static final String ACCEPT = String.join(", ",
       "application/vnd.oci.image.index.v1+json",
       "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -80,26 +87,47 @@ public final class RegistryClient {
   }
 
   /**
-   * Pushes a single-platform OCI image made of the given layers (and a small config naming it); returns its
-   * manifest digest. For the demo's and the tests' source images.
+   * Pushes a single-platform OCI image made of the given layers (gzip-compressed tars, see {@link Layers}) and a
+   * config naming it; returns its manifest digest. For the demo's and the tests' source images.
    */
   public String pushImage(String repository, String tag, byte[]... layers) throws IOException {
-    byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"config\":{\"Labels\":{\"image\":\"" + repository + ":"
-        + tag + "\"}},\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    String configDigest = "sha256:" + Sha256.hex(config);
-    putBlob(repository, configDigest, config);
-    StringBuilder manifest = new StringBuilder("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-        + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + configDigest + "\",\"size\":"
-        + config.length + "},\"layers\":[");
-    for (int i = 0; i < layers.length; i++) {
-      String digest = "sha256:" + Sha256.hex(layers[i]);
-      putBlob(repository, digest, layers[i]);
-      manifest.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"")
-          .append(digest).append("\",\"size\":").append(layers[i].length).append('}');
+    return pushImage(repository, tag, Map.of("image", repository + ":" + tag), List.of(layers));
+  }
+
+  /** As {@link #pushImage(String, String, byte[]...)}, with the labels of the image's config. */
+  public String pushImage(String repository, String tag, Map<String, String> labels, List<byte[]> layers) throws IOException {
+    Manifest manifest = image(labels, layers, (digest, content) -> putBlob(repository, digest, content));
+    return putManifest(repository, tag, manifest);
+  }
+
+  /** What receives the blobs of an image being built. */
+  @FunctionalInterface
+  interface BlobSink {
+    void put(String digest, byte[] content) throws IOException;
+  }
+
+  /** Builds an image: its config (labels, the layers' diff_ids) and layers go to the sink; returns its manifest. */
+  static Manifest image(Map<String, String> labels, List<byte[]> layers, BlobSink blobs) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode config = json.createObjectNode().put("architecture", "amd64").put("os", "linux");
+    ObjectNode labelNode = config.putObject("config").putObject("Labels");
+    new TreeMap<>(labels).forEach(labelNode::put);
+    ArrayNode diffIds = config.putObject("rootfs").put("type", "layers").putArray("diff_ids");
+    layers.forEach(layer -> diffIds.add(Layers.diffId(layer)));
+    byte[] configBytes = json.writeValueAsBytes(config);
+    String configDigest = "sha256:" + Sha256.hex(configBytes);
+    blobs.put(configDigest, configBytes);
+    ObjectNode manifest = json.createObjectNode().put("schemaVersion", 2).put("mediaType", OCI_MANIFEST);
+    manifest.putObject("config").put("mediaType", "application/vnd.oci.image.config.v1+json").put("digest", configDigest)
+        .put("size", configBytes.length);
+    ArrayNode layerNodes = manifest.putArray("layers");
+    for (byte[] layer : layers) {
+      String digest = "sha256:" + Sha256.hex(layer);
+      blobs.put(digest, layer);
+      layerNodes.addObject().put("mediaType", Layers.MEDIA_TYPE).put("digest", digest).put("size", layer.length);
     }
-    byte[] content = manifest.append("]}").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    return putManifest(repository, tag, new Manifest(content, "application/vnd.oci.image.manifest.v1+json",
-        "sha256:" + Sha256.hex(content)));
+    byte[] content = json.writeValueAsBytes(manifest);
+    return new Manifest(content, OCI_MANIFEST, "sha256:" + Sha256.hex(content));
   }
 
   public boolean ping() {

@@ -1,6 +1,7 @@
 package dev.ocmirror.orchestrator.support;
 
 import dev.ocmirror.orchestrator.integrity.Sha256;
+import dev.ocmirror.orchestrator.simulator.Layers;
 import dev.ocmirror.orchestrator.simulator.RegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -84,10 +86,11 @@ public final class TestRegistry implements AutoCloseable {
     return client;
   }
 
+  /** A real layer (a gzip-compressed tar) holding one file of random bytes. */
   public static byte[] randomLayer(int size) {
     byte[] bytes = new byte[size];
     RANDOM.nextBytes(bytes);
-    return bytes;
+    return Layers.tarGz(Map.of("data/" + Long.toHexString(RANDOM.nextLong()), bytes));
   }
 
   /** Pushes an OCI image made of the given layers (identical byte arrays become one shared blob). */
