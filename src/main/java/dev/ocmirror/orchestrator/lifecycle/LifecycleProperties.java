@@ -5,6 +5,7 @@ import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.Checked;
 import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.Consistent;
 import dev.ocmirror.orchestrator.lifecycle.ConfigurationRules.Problems;
 import dev.ocmirror.orchestrator.ledger.ArchiveStore;
+import dev.ocmirror.orchestrator.ocmirror.OcMirrorEnvironment;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorFlags;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorSettings;
 import dev.ocmirror.orchestrator.remote.SshTarget;
@@ -37,7 +38,7 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
     Worker worker, Update update, List<@Valid Enclave> enclaves) implements Consistent {
 
   public LifecycleProperties {
-    mirror = mirror == null ? new Mirror(null, false, null, null, null, null, null, 0, null) : mirror;
+    mirror = mirror == null ? new Mirror(null, false, null, null, null, null, null, 0, null, null) : mirror;
     media = media == null ? new Media(null) : media;
     signing = signing == null ? new Signing(null, null) : signing;
     approval = approval == null ? new Approval(null) : approval;
@@ -106,6 +107,7 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
    * @param keepForRollback generations kept in the store beyond what an enclave still lacks
    * @param simulated the oc-mirror configured is the simulator (demo): every lifecycle says so to its users
    * @param flags the oc-mirror flags this site needs on the mirror host (TLS, parallelism, retries, credentials)
+   * @param environment what oc-mirror reads from its environment there: update graph, signatures, proxies
    */
   public record Mirror(
       @NotNull(message = "say where oc-mirror runs ('local: true' or an SSH host)") @Valid HostAccess host,
@@ -116,10 +118,11 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
       @NotBlank(message = REQUIRED) @AbsolutePath String runsDirectory,
       @NotBlank(message = REQUIRED) @AbsolutePath String archiveStore,
       @Min(value = 1, message = "must be at least 1 (rollback needs the previous generation)") int keepForRollback,
-      @Valid OcMirrorFlags flags) {
+      @Valid OcMirrorFlags flags,
+      @Valid OcMirrorEnvironment environment) {
 
     public OcMirrorSettings settings() {
-      return new OcMirrorSettings(ocMirror, runsDirectory, flags);
+      return new OcMirrorSettings(ocMirror, runsDirectory, flags, environment);
     }
 
     /** The lineage's oc-mirror workspace: its working-dir keeps the history that makes archives differential. */
@@ -192,7 +195,8 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
       @NotNull(message = "https://HOST[:PORT] of the target registry") @Valid Registry registry,
       List<@Valid Cluster> clusters,
       ReceiptBySender receiptBySender,
-      @Valid OcMirrorFlags flags) implements Consistent {
+      @Valid OcMirrorFlags flags,
+      @Valid OcMirrorEnvironment environment) implements Consistent {
 
     public Enclave {
       clusters = clusters == null ? List.of() : List.copyOf(clusters);
@@ -231,7 +235,8 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
       boolean plainHttp = registry != null && registry.url() != null && registry.url().startsWith("http://");
       OcMirrorFlags defaults = new OcMirrorFlags(null, plainHttp ? Boolean.FALSE : null, null, null, null, null, null, null,
           null, null, null, null, null);
-      return new OcMirrorSettings(ocMirror, runsDirectory, (flags == null ? OcMirrorFlags.NONE : flags).orElse(defaults));
+      return new OcMirrorSettings(ocMirror, runsDirectory, (flags == null ? OcMirrorFlags.NONE : flags).orElse(defaults),
+          environment);
     }
   }
 

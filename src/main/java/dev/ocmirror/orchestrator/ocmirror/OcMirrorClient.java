@@ -17,6 +17,7 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -173,8 +174,11 @@ public final class OcMirrorClient {
     argv.add(Integer.toString(port));
     argv.addAll(settings.flags().arguments());
     host.createDirectories(cacheDirectory);
-    Command command = Command.of(argv)
-        .withEnvironment("OC_MIRROR_CACHE", cacheDirectory)
+    Command command = Command.of(argv);
+    for (Map.Entry<String, String> variable : settings.environment().variables().entrySet()) {
+      command = command.withEnvironment(variable.getKey(), variable.getValue());
+    }
+    command = command.withEnvironment("OC_MIRROR_CACHE", cacheDirectory)
         .withEnvironment("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
     return runs.start(runId, command);
   }

@@ -6,8 +6,9 @@ package dev.ocmirror.orchestrator.ocmirror;
  * @param binary path of the oc-mirror executable on that host
  * @param runsDirectory where detached runs keep their pid, output and exit status
  * @param flags the flags the site set for this host
+ * @param environment the environment variables the site set for this host
  */
-public record OcMirrorSettings(String binary, String runsDirectory, OcMirrorFlags flags) {
+public record OcMirrorSettings(String binary, String runsDirectory, OcMirrorFlags flags, OcMirrorEnvironment environment) {
 
   public OcMirrorSettings {
     if (binary == null || binary.isBlank()) {
@@ -17,9 +18,10 @@ public record OcMirrorSettings(String binary, String runsDirectory, OcMirrorFlag
       throw new IllegalArgumentException("oc-mirror settings need an absolute runs directory, not '" + runsDirectory + "'");
     }
     flags = flags == null ? OcMirrorFlags.NONE : flags;
+    environment = environment == null ? OcMirrorEnvironment.NONE : environment;
   }
 
   public static OcMirrorSettings of(String binary, String runsDirectory) {
-    return new OcMirrorSettings(binary, runsDirectory, OcMirrorFlags.NONE);
+    return new OcMirrorSettings(binary, runsDirectory, OcMirrorFlags.NONE, OcMirrorEnvironment.NONE);
   }
 }

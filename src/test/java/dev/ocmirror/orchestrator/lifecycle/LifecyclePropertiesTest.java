@@ -2,6 +2,7 @@ package dev.ocmirror.orchestrator.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ocmirror.orchestrator.ocmirror.OcMirrorEnvironment;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorFlags;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,7 +46,8 @@ class LifecyclePropertiesTest {
         "relative/cache", north.importWorkspace(), north.runsDirectory(), north.mediaMount(),
         new LifecycleProperties.Registry("ftp://registry", null, null, null, null),
         List.of(new LifecycleProperties.Cluster("prod", "/k"), new LifecycleProperties.Cluster("prod", "kube")), null,
-        new OcMirrorFlags(false, null, 11, null, null, null, null, null, null, "policy.json", null, null, null));
+        new OcMirrorFlags(false, null, 11, null, null, null, null, null, null, "policy.json", null, null, null),
+        new OcMirrorEnvironment("ftp://graph", null, null, "http://proxy:3128", "a.example, $(x)"));
     LifecycleProperties.Enclave twin = north;
     LifecycleProperties wrong = new LifecycleProperties(good.mirror(), good.media(), good.signing(), good.approval(),
         good.worker(), good.update(), List.of(north, broken, twin));
@@ -55,6 +57,8 @@ class LifecyclePropertiesTest {
         "orchestrator.enclaves[1].cache-directory: must be an absolute path",
         "orchestrator.enclaves[1].clusters: 'prod' is listed more than once",
         "orchestrator.enclaves[1].clusters[1].kubeconfig: must be an absolute path",
+        "orchestrator.enclaves[1].environment.no-proxy: must be a comma-separated list of hosts, domains and networks",
+        "orchestrator.enclaves[1].environment.update-url: must be an http:// or https:// URL",
         "orchestrator.enclaves[1].flags.parallel-images: must be 1..10",
         "orchestrator.enclaves[1].flags.policy: must be an absolute path",
         "orchestrator.enclaves[1].import-host.known-hosts: an SSH host needs a known_hosts file (host keys are always checked)",
@@ -71,7 +75,7 @@ class LifecyclePropertiesTest {
     LifecycleProperties.Mirror mirror = good.mirror();
     LifecycleProperties both = new LifecycleProperties(new LifecycleProperties.Mirror(
         new LifecycleProperties.HostAccess(true, "mirror.example", null, null, null, null), false, mirror.ocMirror(),
-        mirror.workspaceRoot(), mirror.cacheDirectory(), mirror.runsDirectory(), mirror.archiveStore(), 1, null),
+        mirror.workspaceRoot(), mirror.cacheDirectory(), mirror.runsDirectory(), mirror.archiveStore(), 1, null, null),
         good.media(), good.signing(), good.approval(), good.worker(), good.update(), good.enclaves());
     assertThat(both.problems()).containsExactly(
         "orchestrator.mirror.host.host: 'local: true' and an SSH host 'mirror.example' exclude each other");
@@ -87,6 +91,8 @@ class LifecyclePropertiesTest {
     keys.put("orchestrator.mirror.flags.image-timeout", "PT10M");
     keys.put("orchestrator.mirror.flags.registries-d", "/etc/containers/registries.d");
     keys.put("orchestrator.mirror.flags.authfile", "/etc/ocmirror/auth.json");
+    keys.put("orchestrator.mirror.environment.https-proxy", "http://proxy.example:3128");
+    keys.put("orchestrator.mirror.environment.no-proxy", ".example,10.0.0.0/8");
     keys.put("orchestrator.enclaves[0].name", "north");
     keys.put("orchestrator.enclaves[0].registry.url", "http://registry.north:5000");
     keys.put("orchestrator.enclaves[0].oc-mirror", "/usr/local/bin/oc-mirror");
@@ -97,6 +103,8 @@ class LifecyclePropertiesTest {
         .bind("orchestrator", LifecycleProperties.class).get();
     assertThat(bound.mirror().settings().flags().arguments()).containsExactly("--src-tls-verify=false", "--retry-delay", "30s",
         "--image-timeout", "10m0s", "--registries.d", "/etc/containers/registries.d", "--authfile", "/etc/ocmirror/auth.json");
+    assertThat(bound.mirror().settings().environment().variables()).containsExactly(
+        java.util.Map.entry("HTTPS_PROXY", "http://proxy.example:3128"), java.util.Map.entry("NO_PROXY", ".example,10.0.0.0/8"));
     assertThat(bound.enclaves().get(0).settings().flags().arguments()).as("plain HTTP registry")
         .containsExactly("--dest-tls-verify=false", "--retry-times", "5");
   }

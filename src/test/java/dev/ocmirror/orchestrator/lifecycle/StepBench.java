@@ -76,7 +76,7 @@ final class StepBench {
       LifecycleProperties.HostAccess local = new LifecycleProperties.HostAccess(true, null, null, null, null, null);
       properties = new LifecycleProperties(
           new LifecycleProperties.Mirror(local, false, "/nonexistent/oc-mirror", path("mirror/workspaces"),
-              path("mirror/cache"), path("mirror/runs"), path("mirror/store"), 1, null),
+              path("mirror/cache"), path("mirror/runs"), path("mirror/store"), 1, null, null),
           new LifecycleProperties.Media(dir.resolve("media")),
           new LifecycleProperties.Signing(privateKey, publicKey),
           new LifecycleProperties.Approval(Duration.ofDays(2)), null, null,
@@ -84,7 +84,7 @@ final class StepBench {
               path("north/imports"), path("north/runs"), dir.resolve("media").toString(),
               new LifecycleProperties.Registry("https://registry.north.invalid", "mirror", null, null, null),
               List.of(new LifecycleProperties.Cluster("prod", "/etc/north/prod.kubeconfig"),
-                  new LifecycleProperties.Cluster("dr", "/etc/north/dr.kubeconfig")), null, null)));
+                  new LifecycleProperties.Cluster("dr", "/etc/north/dr.kubeconfig")), null, null, null)));
       Files.createDirectories(dir.resolve("mirror/runs"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -252,7 +252,7 @@ class OcMirrorClientTest {
     assertThat(plain.archivesIn(workspace)).singleElement().satisfies(archive -> assertThat(archive.size()).isPositive());
 
     OcMirrorClient parallel = new OcMirrorClient(new LocalHost(), new OcMirrorSettings(v416, runs,
-        new OcMirrorFlags(null, null, 4, null, null, null, null, null, null, null, null, null, null)));
+        new OcMirrorFlags(null, null, 4, null, null, null, null, null, null, null, null, null, null), null));
     assertThatThrownBy(() -> parallel.startMirrorToDisk("refused", workspace, cache, config(alpha), false, null))
         .isInstanceOf(RunRefused.class)
         .hasMessageContaining("is release 4.16, which does not know --parallel-images (since 4.18)");

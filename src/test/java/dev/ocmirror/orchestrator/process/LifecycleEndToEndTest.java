@@ -9,6 +9,7 @@ import dev.ocmirror.orchestrator.ledger.Enclaves;
 import dev.ocmirror.orchestrator.ledger.TransferState;
 import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.simulator.MirrorFixture;
+import dev.ocmirror.orchestrator.simulator.OpenShiftFixture;
 import dev.ocmirror.orchestrator.support.ServiceTest;
 import dev.ocmirror.orchestrator.support.StandIns;
 import dev.ocmirror.orchestrator.transfer.ManifestSignature;
@@ -43,8 +44,9 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Three months of one lineage on real parts: PostgreSQL, OpenSSH on loopback as mirror host and import host,
  * Docker registries as source and targets, the simulator as oc-mirror, the job executor and the oc-mirror worker
- * running. Enclave south misses month 2. Only {@code oc} is a stand-in that records what it would apply, because
- * no cluster exists here.
+ * running. Each month carries what sites mirror: the head of a release channel with its signature and the graph
+ * image, operators of a catalog, and additional images; month 2 adds an operator package. Enclave south misses
+ * month 2. Only {@code oc} is a stand-in that records what it would apply, because no cluster exists here.
  */
 @ServiceTest
 // Spring Boot switches metrics export off in tests; this test checks the Prometheus endpoint.
@@ -55,6 +57,7 @@ class LifecycleEndToEndTest {
   private static final String DATABASE = "orchestrator_lifecycle_e2e";
   private static Path dir;
   private static TestSshd sshd;
+  private static OpenShiftFixture content;
   private static MirrorFixture mirror;
   private static TestRegistry north;
   private static TestRegistry south;
@@ -67,7 +70,8 @@ class LifecycleEndToEndTest {
     sshd = TestSshd.start(dir.resolve("sshd"));
     north = TestRegistry.start(dir.resolve("north-registry"));
     south = TestRegistry.start(dir.resolve("south-registry"));
-    mirror = MirrorFixture.start(dir.resolve("source"));
+    content = OpenShiftFixture.start(dir.resolve("source"));
+    mirror = content.mirror();
     Path oc = StandIns.oc(dir.resolve("bin"));
     Path privateKey = dir.resolve("signing.pem");
     Path publicKey = dir.resolve("signing.pub.pem");
@@ -87,6 +91,8 @@ class LifecycleEndToEndTest {
     properties.put("orchestrator.mirror.runs-directory", dir.resolve("mirror/runs").toString());
     properties.put("orchestrator.mirror.archive-store", dir.resolve("mirror/store").toString());
     properties.put("orchestrator.mirror.keep-for-rollback", "2");
+    properties.put("orchestrator.mirror.environment.update-url", content.updates().graphUrl());
+    properties.put("orchestrator.mirror.environment.signature-url", content.updates().signatureUrl());
     properties.put("orchestrator.media.staging-directory", dir.resolve("media").toString());
     properties.put("orchestrator.signing.private-key", privateKey.toString());
     properties.put("orchestrator.signing.public-key", publicKey.toString());
@@ -121,7 +127,7 @@ class LifecycleEndToEndTest {
 
   @AfterAll
   static void stopRealParts() {
-    for (AutoCloseable part : new AutoCloseable[] {north, south, mirror, sshd}) {
+    for (AutoCloseable part : new AutoCloseable[] {north, south, content, sshd}) {
       try {
         if (part != null) {
           part.close();
@@ -174,12 +180,14 @@ class LifecycleEndToEndTest {
     String gamma = mirror.gamma();
 
     // Month 1: the baseline, delivered to both enclaves.
-    ProcessInstance month1 = driver.start("mirror-baseline", LifecycleDriver.config(alpha, beta), "north,south");
+    ProcessInstance month1 = driver.start("mirror-baseline", content.config(List.of("compliance-operator"), alpha, beta),
+        "north,south");
     Map<String, String> carried1 = driver.deliver(month1, List.of("north", "south"));
     assertThat(carried1).containsEntry("north", "1").containsEntry("south", "1");
 
-    // Month 2: gamma is added; south misses this month.
-    ProcessInstance month2 = driver.start("mirror-update", LifecycleDriver.config(alpha, beta, gamma), "north");
+    // Month 2: an operator package and gamma are added; south misses this month.
+    List<String> twoPackages = List.of("compliance-operator", "sriov-network-operator");
+    ProcessInstance month2 = driver.start("mirror-update", content.config(twoPackages, alpha, beta, gamma), "north");
     Map<String, String> carried2 = driver.deliver(month2, List.of("north"));
     assertThat(carried2).containsEntry("north", "2");
     String transfer2 = (String) driver.historicVariable(month2, "north", "transferId");
@@ -191,15 +199,29 @@ class LifecycleEndToEndTest {
     // Month 3: delta is new at the source.
     mirror.source().pushImage("demo/delta", "v1", TestRegistry.randomLayer(16 * 1024));
     String delta = mirror.source().hostPort() + "/demo/delta:v1";
-    ProcessInstance month3 = driver.start("mirror-update", LifecycleDriver.config(alpha, beta, gamma, delta), "north,south");
+    ProcessInstance month3 = driver.start("mirror-update", content.config(twoPackages, alpha, beta, gamma, delta), "north,south");
     month3Id = month3.getId();
     Map<String, String> carried3 = driver.deliver(month3, List.of("north", "south"));
     assertThat(carried3).containsEntry("north", "3").containsEntry("south", "2,3");
 
+    var release = content.releases().get(1);
     for (TestRegistry target : List.of(north, south)) {
       for (String image : List.of("alpha", "beta", "gamma", "delta")) {
         assertThat(target.manifestDigest("mirror/demo/" + image, "v1")).as(image + " in " + target.hostPort())
             .isNotNull().isEqualTo(mirror.source().manifestDigest("demo/" + image, "v1"));
+      }
+      assertThat(target.manifestDigest("mirror/openshift/release-images", "4.18.2-x86_64")).isEqualTo(release.digest());
+      release.components().forEach((name, reference) -> assertThat(target.manifestDigest("mirror/openshift/release",
+          "4.18.2-x86_64-" + name)).as(name).isEqualTo(reference.substring(reference.indexOf('@') + 1)));
+      assertThat(target.manifestDigest("mirror/openshift/graph-image", "latest")).isNotNull();
+      assertThat(target.manifestDigest("mirror/redhat/redhat-operator-index", "v4.18")).isNotNull();
+      for (String bundle : List.of("compliance-operator.v1.7.0", "sriov-network-operator.v4.18.0")) {
+        for (String reference : content.bundleImages().get(bundle)) {
+          String digest = reference.substring(reference.indexOf('@') + 1);
+          String repository = reference.substring(reference.indexOf('/') + 1, reference.indexOf('@'));
+          assertThat(target.manifestDigest("mirror/" + repository, digest.substring("sha256:".length())))
+              .as(reference + " in " + target.hostPort()).isEqualTo(digest);
+        }
       }
     }
     assertThat(enclaves.importedGenerations("north", (String) driver.historicVariable(month3, "north", "lineage")))
@@ -208,7 +230,15 @@ class LifecycleEndToEndTest {
         .containsExactlyInAnyOrder(1, 2, 3);
     List<String> applies = Files.readAllLines(dir.resolve("bin/oc-apply.log"));
     assertThat(applies).allMatch(line -> line.startsWith("apply --kubeconfig "));
-    assertThat(applies.stream().filter(line -> line.contains("/north/kube/prod")).count()).isGreaterThanOrEqualTo(3);
+    List<String> resources = List.of("idms-oc-mirror.yaml", "itms-oc-mirror.yaml", "cs-redhat-operator-index-v4-18.yaml",
+        "cc-redhat-operator-index-v4-18.yaml", "updateService.yaml", "signature-configmap.yaml");
+    for (String enclave : List.of("north", "south")) {
+      String generation3 = dir.resolve(enclave).resolve("imports") + "/" + driver.historicVariable(month3, enclave, "lineage")
+          + "/generation-000003/working-dir/cluster-resources/";
+      assertThat(applies).as("every resource of generation 3 applied to " + enclave)
+          .containsAll(resources.stream().map(file -> "apply --kubeconfig " + dir.resolve(enclave).resolve("kube/prod")
+              + " -f " + generation3 + file).toList());
+    }
 
     // Rollback of north to generation 2, approved by someone other than the requester.
     ProcessInstance rollback = driver.as("op", () -> runtime.startProcessInstanceByKey("mirror-rollback", Map.of("enclave", "north")));
@@ -218,6 +248,7 @@ class LifecycleEndToEndTest {
     ClusterApply last = northApplies.get(northApplies.size() - 1);
     assertThat(last.generation()).isEqualTo(2);
     assertThat(last.rollback()).isTrue();
+    assertThat(last.resources()).as("the previous set, signatures included").containsExactlyInAnyOrderElementsOf(resources);
   }
 
   /**
@@ -288,7 +319,9 @@ class LifecycleEndToEndTest {
     assertThat(south.at("/custody/handedOverBy").asText()).isEqualTo("op");
     assertThat(south.at("/custody/receivedBy").asText()).isEqualTo("op2");
     assertThat(south.at("/manifestSha256").asText()).hasSize(64);
-    assertThat(south.at("/imagesVerified").asInt()).isEqualTo(4);
+    // The release, its 3 components and the graph image; the catalog, 2 bundles with their operator and related
+    // image each; 4 additional images.
+    assertThat(south.at("/imagesVerified").asInt()).isEqualTo(16);
     List<String> decisions = new java.util.ArrayList<>();
     record.at("/timeline").forEach(event -> {
       if (event.at("/kind").asText().equals("person")) {

@@ -34,6 +34,8 @@ import java.util.regex.PatternSyntaxException;
 public final class ImageSetConfigurationReader {
 
   public static final String KIND = "ImageSetConfiguration";
+  private static final Set<String> ARCHITECTURES = new java.util.TreeSet<>(List.of("amd64", "arm64", "ppc64le", "s390x", "multi"));
+  private static final Set<String> CHANNEL_TYPES = new java.util.TreeSet<>(List.of("ocp", "okd"));
   private static final Pattern SEMVER = Pattern.compile("v?(0|[1-9]\\d*)(\\.(0|[1-9]\\d*))?(\\.(0|[1-9]\\d*))?"
       + "(-[0-9A-Za-z.-]+)?(\\+[0-9A-Za-z.-]+)?");
 
@@ -131,14 +133,27 @@ public final class ImageSetConfigurationReader {
 
   /**
    * oc-mirror expands YAML aliases ({@code *name}); Jackson would read one as the text of its name, so the file
-   * would silently mean something else. They are refused.
+   * would silently mean something else. They are refused, and so is a second YAML document in the file, which
+   * oc-mirror would not read.
    */
   private void rejectAliases(String text) throws JsonProcessingException {
     try (JsonParser parser = yaml.createParser(text)) {
-      while (parser.nextToken() != null) {
+      int depth = 0;
+      int documents = 0;
+      com.fasterxml.jackson.core.JsonToken token;
+      while ((token = parser.nextToken()) != null) {
         if (parser instanceof YAMLParser yamlParser && yamlParser.isCurrentAlias()) {
           throw new InvalidImageSetConfigurationException(List.of("the YAML alias *" + parser.getText() + " (line "
               + parser.currentTokenLocation().getLineNr() + ") is not supported; write the value out instead"));
+        }
+        if (depth == 0 && ++documents > 1) {
+          throw new InvalidImageSetConfigurationException(List.of("the file holds more than one YAML document (a second "
+              + "starts at line " + parser.currentTokenLocation().getLineNr() + "); an ImageSetConfiguration is one"));
+        }
+        if (token.isStructStart()) {
+          depth++;
+        } else if (token.isStructEnd()) {
+          depth--;
         }
       }
     } catch (JsonProcessingException e) {
@@ -179,10 +194,28 @@ public final class ImageSetConfigurationReader {
       problems.add("mirror: is required");
       return;
     }
-    ImageSetConfiguration.Platform platform = config.mirror().platform();
+    ImageSetConfiguration.Mirror mirror = config.mirror();
+    boolean selectsNothing = config.channels().isEmpty() && config.operators().isEmpty() && config.additionalImages().isEmpty()
+        && (mirror.helm() == null || ImageSetConfiguration.listOf(mirror.helm().repositories()).isEmpty()
+            && ImageSetConfiguration.listOf(mirror.helm().local()).isEmpty());
+    if (selectsNothing) {
+      problems.add("mirror: selects nothing (no release channel, operator catalog, additional image or Helm chart); "
+          + "oc-mirror would stop with \"no images to copy\"");
+    }
+    ImageSetConfiguration.Platform platform = mirror.platform();
     if (platform != null) {
       if (!ImageSetConfiguration.listOf(platform.architectures()).isEmpty() && !ImageSetConfiguration.listOf(platform.platforms()).isEmpty()) {
         problems.add("mirror.platform: architectures (deprecated) and platforms must not be combined");
+      }
+      List<String> architectures = ImageSetConfiguration.listOf(platform.architectures());
+      for (int i = 0; i < architectures.size(); i++) {
+        if (!ARCHITECTURES.contains(architectures.get(i))) {
+          problems.add("mirror.platform.architectures[" + i + "]: '" + architectures.get(i) + "' is not one of " + ARCHITECTURES);
+        }
+      }
+      platforms("mirror.platform.platforms", platform.platforms(), problems);
+      if (!blank(platform.release()) && !ImageReferences.valid(platform.release())) {
+        problems.add("mirror.platform.release: '" + platform.release() + "' is not an image reference");
       }
       Set<String> channels = new HashSet<>();
       List<ImageSetConfiguration.Channel> list = ImageSetConfiguration.listOf(platform.channels());
@@ -193,6 +226,9 @@ public final class ImageSetConfigurationReader {
           problems.add(at + ".name: is required");
         } else if (!channels.add(channel.name() + "/" + (channel.type() == null ? "ocp" : channel.type()))) {
           problems.add(at + ": channel " + channel.name() + " is listed twice");
+        }
+        if (channel.type() != null && !CHANNEL_TYPES.contains(channel.type())) {
+          problems.add(at + ".type: '" + channel.type() + "' is not one of " + CHANNEL_TYPES);
         }
         version(at + ".minVersion", channel.minVersion(), problems);
         version(at + ".maxVersion", channel.maxVersion(), problems);
@@ -207,7 +243,17 @@ public final class ImageSetConfigurationReader {
         problems.add(at + ".catalog: is required");
       } else if (!catalogs.add(operator.catalog() + "|" + operator.targetCatalog() + "|" + operator.targetTag())) {
         problems.add(at + ": catalog " + operator.catalog() + " is listed twice");
+      } else if (!operator.catalog().startsWith("oci://") && !ImageReferences.valid(operator.catalog())) {
+        problems.add(at + ".catalog: '" + operator.catalog() + "' is not an image reference");
       }
+      if (operator.targetCatalog() != null && !ImageReferences.validPath(operator.targetCatalog())) {
+        problems.add(at + ".targetCatalog: '" + operator.targetCatalog() + "' is not a repository path (lower-case, no tag"
+            + " or digest)");
+      }
+      if (operator.targetTag() != null && !ImageReferences.validTag(operator.targetTag())) {
+        problems.add(at + ".targetTag: '" + operator.targetTag() + "' is not a tag");
+      }
+      platforms(at + ".platforms", operator.platforms(), problems);
       Set<String> packages = new HashSet<>();
       List<ImageSetConfiguration.OperatorPackage> list = ImageSetConfiguration.listOf(operator.packages());
       for (int p = 0; p < list.size(); p++) {
@@ -242,10 +288,22 @@ public final class ImageSetConfigurationReader {
     }
     List<ImageSetConfiguration.AdditionalImage> images = config.additionalImages();
     for (int i = 0; i < images.size(); i++) {
-      if (blank(images.get(i).name())) {
-        problems.add("mirror.additionalImages[" + i + "].name: is required");
+      ImageSetConfiguration.AdditionalImage image = images.get(i);
+      String at = "mirror.additionalImages[" + i + "]";
+      if (blank(image.name())) {
+        problems.add(at + ".name: is required");
+      } else if (!ImageReferences.valid(image.name())) {
+        problems.add(at + ".name: '" + printable(image.name()) + "' is not an image reference a registry accepts");
       }
+      if (image.targetRepo() != null && !ImageReferences.validPath(image.targetRepo())) {
+        problems.add(at + ".targetRepo: '" + printable(image.targetRepo()) + "' is not a repository path");
+      }
+      if (image.targetTag() != null && !ImageReferences.validTag(image.targetTag())) {
+        problems.add(at + ".targetTag: '" + printable(image.targetTag()) + "' is not a tag");
+      }
+      platforms(at + ".platforms", image.platforms(), problems);
     }
+    helm(mirror.helm(), problems);
     List<ImageSetConfiguration.BlockedImage> blocked = config.blockedImages();
     for (int i = 0; i < blocked.size(); i++) {
       String name = blocked.get(i).name();
@@ -255,11 +313,68 @@ public final class ImageSetConfigurationReader {
       }
       try {
         Pattern.compile(name);
+        String unsupported = GoRegex.unsupported(name);
+        if (unsupported != null) {
+          problems.add("mirror.blockedImages[" + i + "].name: " + unsupported);
+        }
       } catch (PatternSyntaxException e) {
         problems.add("mirror.blockedImages[" + i + "].name: '" + name + "' is not a valid regular expression: "
             + e.getDescription());
       }
     }
+  }
+
+  private static void platforms(String at, List<ImageSetConfiguration.PlatformSpec> platforms, List<String> problems) {
+    List<ImageSetConfiguration.PlatformSpec> list = ImageSetConfiguration.listOf(platforms);
+    for (int i = 0; i < list.size(); i++) {
+      if (blank(list.get(i).os())) {
+        problems.add(at + "[" + i + "].os: is required");
+      }
+      if (blank(list.get(i).architecture())) {
+        problems.add(at + "[" + i + "].architecture: is required");
+      }
+    }
+  }
+
+  private static void helm(ImageSetConfiguration.Helm helm, List<String> problems) {
+    if (helm == null) {
+      return;
+    }
+    List<ImageSetConfiguration.HelmRepository> repositories = ImageSetConfiguration.listOf(helm.repositories());
+    for (int i = 0; i < repositories.size(); i++) {
+      ImageSetConfiguration.HelmRepository repository = repositories.get(i);
+      String at = "mirror.helm.repositories[" + i + "]";
+      if (blank(repository.name())) {
+        problems.add(at + ".name: is required");
+      }
+      if (blank(repository.url()) || !repository.url().matches("(https?|oci)://\\S+")) {
+        problems.add(at + ".url: an http(s):// or oci:// URL is required");
+      }
+      List<ImageSetConfiguration.Chart> charts = ImageSetConfiguration.listOf(repository.charts());
+      for (int c = 0; c < charts.size(); c++) {
+        if (blank(charts.get(c).name())) {
+          problems.add(at + ".charts[" + c + "].name: is required");
+        }
+        platforms(at + ".charts[" + c + "].platforms", charts.get(c).platforms(), problems);
+      }
+    }
+    List<ImageSetConfiguration.HelmLocal> local = ImageSetConfiguration.listOf(helm.local());
+    for (int i = 0; i < local.size(); i++) {
+      if (blank(local.get(i).name())) {
+        problems.add("mirror.helm.local[" + i + "].name: is required");
+      }
+      if (blank(local.get(i).path())) {
+        problems.add("mirror.helm.local[" + i + "].path: is required");
+      }
+    }
+  }
+
+  /** Control characters shown as escapes, so that a refusal is one readable line. */
+  private static String printable(String value) {
+    StringBuilder text = new StringBuilder();
+    value.codePoints().forEach(c -> text.append(Character.isISOControl(c) ? String.format("\\u%04x", c)
+        : new String(Character.toChars(c))));
+    return text.toString();
   }
 
   private static void version(String at, String value, List<String> problems) {

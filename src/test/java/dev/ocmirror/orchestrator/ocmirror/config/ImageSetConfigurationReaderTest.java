@@ -165,4 +165,40 @@ class ImageSetConfigurationReaderTest {
     assertThat(ImageSetConfigurationReader.digest(reader.read(MONTH.replace("1.12.0", "1.13.0")))).isNotEqualTo(digest);
     assertThat(ImageSetConfigurationReader.digest(reader.read(MONTH.replace("archiveSize: 8", "archiveSize: 9")))).isNotEqualTo(digest);
   }
+
+  @Test
+  void whatOcMirrorWouldRefuseIsRefusedHereWithItsPlace() {
+    assertThat(refused(MONTH + "---\nkind: ImageSetConfiguration\nmirror: {}\n").problems()).singleElement().asString()
+        .contains("more than one YAML document").contains("line 24");
+    assertThat(refused("kind: ImageSetConfiguration\nmirror: {}\n").problems()).singleElement().asString()
+        .startsWith("mirror: selects nothing");
+    assertThat(refused(MONTH.replace("registry.redhat.io/ubi9/ubi:latest", "\"registry.redhat.io/ubi9/ubi:latest; rm -rf /\""))
+        .problems()).singleElement().asString().startsWith("mirror.additionalImages[0].name: ").contains("is not an image reference");
+    assertThat(refused(MONTH.replace("registry.redhat.io/ubi9/ubi:latest", "\"quay.io/$(curl evil)/x:v1\"")).problems())
+        .singleElement().asString().contains("is not an image reference");
+    assertThat(refused(MONTH.replace("registry.redhat.io/ubi9/ubi:latest", "\"quay.io/a/b:v1\\nquay.io/c/d:v1\"")).problems())
+        .singleElement().asString().contains("\\u000a");
+    assertThat(refused(MONTH.replace("\".*/debug-.*\"", "\".*(?=debug)\"")).problems()).singleElement().asString()
+        .contains("mirror.blockedImages[0].name").contains("(?=").contains("RE2");
+    assertThat(refused(MONTH.replace("\".*/debug-.*\"", "\"(a)\\\\1\"")).problems()).singleElement().asString().contains("RE2");
+    assertThat(refused(MONTH.replace("\".*/debug-.*\"", "\"a++\"")).problems()).singleElement().asString().contains("RE2");
+    assertThat(reader.read(MONTH.replace("\".*/debug-.*\"", "\"^quay\\\\.io/.+-(debug|test):v[0-9]+$\"")).blockedImages())
+        .as("what RE2 takes passes").hasSize(1);
+    assertThat(refused(MONTH.replace("    - name: stable-4.19", "    - name: stable-4.19\n      type: rhcos")).problems())
+        .containsExactly("mirror.platform.channels[0].type: 'rhcos' is not one of [ocp, okd]");
+    assertThat(refused(MONTH.replace("  - catalog: registry.redhat.io/redhat/redhat-operator-index:v4.19",
+        "  - catalog: registry.redhat.io/redhat/redhat-operator-index:v4.19\n    targetCatalog: My/Catalog:v1\n    targetTag: \"bad tag\""))
+        .problems()).containsExactly(
+            "mirror.operators[0].targetCatalog: 'My/Catalog:v1' is not a repository path (lower-case, no tag or digest)",
+            "mirror.operators[0].targetTag: 'bad tag' is not a tag");
+    assertThat(refused(MONTH.replace("  - name: registry.redhat.io/ubi9/ubi:latest",
+        "  - name: registry.redhat.io/ubi9/ubi:latest\n    platforms:\n    - architecture: arm64")).problems())
+        .containsExactly("mirror.additionalImages[0].platforms[0].os: is required");
+    assertThat(refused(MONTH.replace("    - name: stable-4.19", "    - name: stable-4.19").replace("  graph: true",
+        "  graph: true\n    architectures: [amd64, sparc]")).problems())
+        .containsExactly("mirror.platform.architectures[1]: 'sparc' is not one of [amd64, arm64, multi, ppc64le, s390x]");
+    assertThat(refused(MONTH + "  helm:\n    repositories:\n    - name: charts\n      charts:\n      - version: 1.0.0\n").problems())
+        .containsExactly("mirror.helm.repositories[0].url: an http(s):// or oci:// URL is required",
+            "mirror.helm.repositories[0].charts[0].name: is required");
+  }
 }
