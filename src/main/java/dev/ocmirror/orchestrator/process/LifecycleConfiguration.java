@@ -24,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Wires the ledger and the lifecycle's steps; they know nothing of Spring or Camunda. Bean names end in "Step" so
@@ -65,7 +66,11 @@ public class LifecycleConfiguration {
   }
 
   @Bean
-  Hosts hosts(LifecycleProperties properties) {
+  Hosts hosts(LifecycleProperties properties, Environment environment) {
+    if (environment.containsProperty("orchestrator.mirror.auth-file")) {
+      // Ignored silently, it would leave oc-mirror without the site's registry credentials.
+      throw new IllegalStateException("orchestrator.mirror.auth-file has moved to orchestrator.mirror.flags.authfile");
+    }
     checked(properties);
     return Hosts.asConfigured();
   }
