@@ -94,6 +94,8 @@ public final class SshHost implements Host {
     return client;
   }
 
+  private static final Duration PID_WAIT = Duration.ofSeconds(10);
+
   @Override
   public RunningCommand start(Command command, OutputListener listener) {
     long started = System.nanoTime();
@@ -112,6 +114,7 @@ public final class SshHost implements Host {
   /** Takes the pid line the command line reports first off the stderr stream; passes everything else on. */
   private static final class RemotePid implements OutputListener {
     private final OutputListener listener;
+    private final java.util.concurrent.CountDownLatch reported = new java.util.concurrent.CountDownLatch(1);
     private volatile String pid;
 
     RemotePid(OutputListener listener) {
@@ -123,9 +126,23 @@ public final class SshHost implements Host {
       if (pid == null && line.startsWith(ShellQuoting.PID_MARKER)) {
         String value = line.substring(ShellQuoting.PID_MARKER.length()).trim();
         pid = value.matches("[1-9][0-9]{0,9}") ? value : "";
+        reported.countDown();
         return;
       }
       listener.line(stream, line);
+    }
+
+    /**
+     * The pid, waiting for its line when a stop comes right after the start: without it nothing stops the program,
+     * since sshd ignores signal requests and closing the channel waits for the program to end.
+     */
+    String await(Duration limit) {
+      try {
+        reported.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return pid;
     }
   }
 
@@ -189,7 +206,7 @@ public final class SshHost implements Host {
     }
 
     private void stop() {
-      String target = pid.pid;
+      String target = pid.await(PID_WAIT);
       if (target != null && !target.isEmpty()) {
         try (Session killer = connected().startSession()) {
           killer.exec(ShellQuoting.join(java.util.List.of("kill", "-TERM", target))).join(30, TimeUnit.SECONDS);

@@ -79,6 +79,19 @@ class SshHostTest {
   }
 
   @Test
+  void aCancelRightAfterTheStartStillStopsTheRemoteProgram() throws Exception {
+    Path marker = dir.resolve("started-and-not-stopped");
+    RunningCommand running = host.start(Command.of("sh", "-c", "sleep 2; touch \"$1\"", "sh", marker.toString()),
+        OutputListener.IGNORE);
+    running.cancel();
+    CommandResult result = running.await(Duration.ofSeconds(10));
+    assertThat(result.ending()).isEqualTo(CommandResult.Ending.CANCELLED);
+    assertThat(result.duration()).isLessThan(Duration.ofSeconds(2));
+    Thread.sleep(2500);
+    assertThat(marker).doesNotExist();
+  }
+
+  @Test
   void fileOperationsOverSftp() throws Exception {
     String file = dir.resolve("store/gen-1/isc.yaml").toString();
     host.write(file, "mirror: {}\n".getBytes(StandardCharsets.UTF_8));
