@@ -14,6 +14,8 @@ public enum TransferState {
   REJECTED_AT_RECEIPT,
   /** Every carried generation was imported: the enclave's state advanced. */
   IMPORTED,
+  /** A receiving station refused the media (prerequisites missing, media rejected) or failed to import them. */
+  REFUSED_AT_STATION,
   /** An operator gave the transfer up. */
   ABANDONED
 }

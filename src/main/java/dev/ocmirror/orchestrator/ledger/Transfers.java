@@ -13,7 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public final class Transfers {
 
   private static final String COLUMNS = "id, enclave, lineage_id, target_generation, generations, bytes,"
-      + " manifest_sha256, state, created_at, created_by, lifecycle_id";
+      + " manifest_sha256, state, created_at, created_by, lifecycle_id, sequence, media_path";
 
   private final JdbcTemplate jdbc;
   private final Enclaves enclaves;
@@ -25,10 +25,10 @@ public final class Transfers {
 
   public void record(Transfer transfer) {
     enclaves.ensure(transfer.enclave(), transfer.createdAt());
-    jdbc.update("insert into ledger_transfer (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", transfer.id(),
+    jdbc.update("insert into ledger_transfer (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", transfer.id(),
         transfer.enclave(), transfer.lineageId(), transfer.target(), joined(transfer.generations()), transfer.bytes(),
         transfer.manifestSha256(), transfer.state().name(), Timestamp.from(transfer.createdAt()), transfer.createdBy(),
-        transfer.lifecycleId());
+        transfer.lifecycleId(), transfer.sequence(), transfer.mediaPath());
   }
 
   /** Moves a transfer on; refuses an unknown transfer. */
@@ -54,6 +54,19 @@ public final class Transfers {
     return find(id).orElseThrow(() -> new IllegalStateException("No transfer " + id + " in the ledger"));
   }
 
+  /** The sequence number the next transfer to an enclave gets: one more than the last one planned. */
+  public int nextSequence(String enclave) {
+    Integer last = jdbc.queryForObject("select max(sequence) from ledger_transfer where enclave = ?", Integer.class, enclave);
+    return last == null ? 1 : last + 1;
+  }
+
+  /** The last transfer to an enclave whose media were handed over or went further, if any. */
+  public Optional<Transfer> lastHandedOver(String enclave) {
+    return jdbc.query("select " + COLUMNS + " from ledger_transfer where enclave = ? and sequence is not null and state in"
+        + " ('STAGED', 'RECEIVED', 'IMPORTED', 'REFUSED_AT_STATION') order by sequence desc", Transfers::row, enclave)
+        .stream().findFirst();
+  }
+
   /** The transfers planned for one lifecycle, one per enclave it delivers to. */
   public List<Transfer> ofLifecycle(String lifecycleId) {
     return jdbc.query("select " + COLUMNS + " from ledger_transfer where lifecycle_id = ? order by enclave", Transfers::row,
@@ -63,7 +76,7 @@ public final class Transfers {
   private static Transfer row(ResultSet rs, int row) throws SQLException {
     return new Transfer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), split(rs.getString(5)),
         rs.getLong(6), rs.getString(7), TransferState.valueOf(rs.getString(8)), rs.getTimestamp(9).toInstant(),
-        rs.getString(10), rs.getString(11));
+        rs.getString(10), rs.getString(11), (Integer) rs.getObject(12), rs.getString(13));
   }
 
   private static String joined(List<Integer> generations) {

@@ -86,7 +86,7 @@ public final class PlanTransfer {
         + bytes(alternative.bytes())));
     String transferId = UUID.randomUUID().toString();
     transfers.record(new Transfer(transferId, enclaveName, lineage, generation, plan.generations(), plan.bytes(), null,
-        TransferState.PLANNED, Instant.now(), requestedBy, lifecycleId));
+        TransferState.PLANNED, Instant.now(), requestedBy, lifecycleId, transfers.nextSequence(enclaveName), null));
     return new Planned(transferId, plan.verdict() == TransferPlan.Verdict.PROVEN_COMPLETE, plan.generations(), plan.bytes(),
         String.join("\n", lines));
   }

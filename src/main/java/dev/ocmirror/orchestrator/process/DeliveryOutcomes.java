@@ -52,7 +52,7 @@ public class DeliveryOutcomes implements ExecutionListener {
       case IMPORTED -> Outcome.DELIVERED;
       case REJECTED -> Outcome.REJECTED;
       case ABANDONED -> Outcome.ABANDONED;
-      case PLANNED, STAGED, RECEIVED, REJECTED_AT_RECEIPT -> Outcome.FAILED;
+      case PLANNED, STAGED, RECEIVED, REJECTED_AT_RECEIPT, REFUSED_AT_STATION -> Outcome.FAILED;
     };
   }
 }

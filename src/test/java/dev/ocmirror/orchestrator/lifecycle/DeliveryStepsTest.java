@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocmirror.orchestrator.control.ControlRecords;
 import dev.ocmirror.orchestrator.control.ControlRefused;
+import dev.ocmirror.orchestrator.ledger.BlobSets;
 import dev.ocmirror.orchestrator.ledger.Transfer;
 import dev.ocmirror.orchestrator.ledger.TransferState;
+import dev.ocmirror.orchestrator.transfer.TransferManifest;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,6 +107,28 @@ class DeliveryStepsTest {
     assertThat(bench.transfers.get(transfer.id()).manifestSha256()).isEqualTo(staged.manifestSha256());
     assertThat(bench.records.custody(transfer.id())).extracting(ControlRecords.CustodyEvent::kind)
         .containsExactly(ControlRecords.CustodyKind.STAGED);
+  }
+
+  @Test
+  void theSignedManifestNamesThePrerequisitesAndWhatAStationNeedsToImport() throws Exception {
+    bench.enclaves.recordImport(StepBench.ENCLAVE, lineage, 1, Instant.now());
+    bench.cacheHolds(archived.get(0));
+    Transfer transfer = approvedAndStaged();
+    assertThat(transfer.generations()).containsExactly(2);
+    TransferManifest manifest = TransferManifest.parse(Files.readAllBytes(dir.resolve("media").resolve(transfer.id())
+        .resolve(TransferManifest.FILE_NAME)));
+    assertThat(manifest.schemaVersion()).isEqualTo(TransferManifest.SCHEMA_VERSION);
+    assertThat(manifest.transferId()).isEqualTo(transfer.id());
+    assertThat(manifest.prerequisites().requiredGenerations()).containsExactly(1);
+    assertThat(manifest.prerequisites().blobSetDigest()).isEqualTo(BlobSets.digest(archived.get(0)));
+    assertThat(manifest.prerequisites().sequence()).isEqualTo(transfer.sequence()).isPositive();
+    assertThat(manifest.contentsOf(2)).get().satisfies(contents -> {
+      assertThat(contents.configText()).isEqualTo(StepBench.config(2));
+      assertThat(contents.images()).containsOnlyKeys("demo/app:v1", "demo/app:v2");
+    });
+
+    Transfer next = planned();
+    assertThat(next.sequence()).as("the enclave's next transfer").isEqualTo(transfer.sequence() + 1);
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.security.KeyPairGenerator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -54,8 +55,11 @@ class MediaTransferTest {
 
   private void stageAndSign() {
     List<TransferManifest.ManifestFile> files = new MediaStager().stage(sources, media);
-    TransferManifest manifest = new TransferManifest(TransferManifest.SCHEMA_VERSION, "5b1c3a8e-0000-4000-8000-000000000001",
-        List.of(2), "site-a", "sha256:" + "d".repeat(64), "4.18.0", Instant.parse("2026-11-23T10:00:00Z"), "olivia", files);
+    TransferManifest manifest = new TransferManifest(TransferManifest.SCHEMA_VERSION, "t-1", "5b1c3a8e-0000-4000-8000-000000000001",
+        List.of(2), "site-a", "sha256:" + "d".repeat(64), "4.18.0", Instant.parse("2026-11-23T10:00:00Z"), "olivia",
+        new TransferManifest.Prerequisites(List.of(1), "sha256:" + "e".repeat(64), 2),
+        List.of(new TransferManifest.GenerationContents(2, "kind: ImageSetConfiguration\n", "4.18.0", Map.of("demo/a:v1",
+            "sha256:" + "f".repeat(64)))), files);
     MediaStager.writeSigned(manifest, media, keys.getPrivate());
   }
 
