@@ -26,6 +26,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * Where the lifecycle runs: the mirror host, the media, the signing key and every enclave. Read once at
@@ -35,9 +36,17 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 @ConfigurationProperties("orchestrator")
 @Checked
 public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Valid Signing signing, Approval approval,
-    Worker worker, Update update, List<@Valid Enclave> enclaves) implements Consistent {
+    Worker worker, Update update, List<@Valid Enclave> enclaves, Role role, @Valid Station station) implements Consistent {
 
+  /** A connected side's configuration. */
+  public LifecycleProperties(Mirror mirror, Media media, Signing signing, Approval approval, Worker worker, Update update,
+      List<Enclave> enclaves) {
+    this(mirror, media, signing, approval, worker, update, enclaves, Role.CONNECTED, null);
+  }
+
+  @ConstructorBinding
   public LifecycleProperties {
+    role = role == null ? Role.CONNECTED : role;
     mirror = mirror == null ? new Mirror(null, false, null, null, null, null, null, 0, null, null) : mirror;
     media = media == null ? new Media(null) : media;
     signing = signing == null ? new Signing(null, null) : signing;
@@ -46,6 +55,43 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
     update = update == null ? new Update(null, null) : update;
     enclaves = enclaves == null ? List.of() : List.copyOf(enclaves);
   }
+
+  /**
+   * Which side of the air gap this instance serves: the connected side mirrors and delivers; a receiving station on
+   * the disconnected side imports what media bring and reports back what its site holds.
+   */
+  public enum Role { CONNECTED, STATION }
+
+  /**
+   * A receiving station's own settings.
+   *
+   * @param enclave the name the connected side gives this station's enclave; the station's one configured enclave
+   * @param connectedPublicKey the connected side's public key, which signs the media's manifests
+   * @param reportPrivateKey the station's own Ed25519 key, which signs its site reports
+   * @param returnDirectory where site reports are written for the return media
+   * @param approval whether a change manager of the station approves each import ({@code required}, the default) or
+   *     the station imports verified media with their prerequisites met at once ({@code not-required})
+   */
+  public record Station(
+      @NotBlank(message = REQUIRED) String enclave,
+      @NotNull(message = "the connected side's public key, which signs the media") Path connectedPublicKey,
+      @NotNull(message = "the station's Ed25519 key, which signs its site reports") Path reportPrivateKey,
+      @NotNull(message = "where site reports are written for the return media") Path returnDirectory,
+      StationApproval approval) {
+
+    public Station {
+      approval = approval == null ? StationApproval.REQUIRED : approval;
+    }
+
+    public boolean approvalRequired() {
+      return approval == StationApproval.REQUIRED;
+    }
+  }
+
+  public enum StationApproval { REQUIRED, NOT_REQUIRED }
+
+  /** How the connected side reaches an enclave: over SSH to its import host, or only by media (a true air gap). */
+  public enum Reach { SSH, MEDIA }
 
   /**
    * The scheduled update.
@@ -180,31 +226,61 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
   /**
    * @param receiptBySender whether the operator who handed the media over may also confirm their receipt:
    *     {@code refuse} (the default) or {@code allow}, for a site where one person does both
+   * @param reach {@code ssh} (the default): the service runs the delivery on the import host itself; {@code media}:
+   *     no network path, a receiving station imports and reports back, and only name and station key are needed
+   * @param stationPublicKey for a {@code media} enclave, the public key of its receiving station, which signs its
+   *     site reports
    */
   @Checked
   public record Enclave(
       @NotNull(message = REQUIRED) @Pattern(regexp = "[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?",
           message = "lower-case letters, digits and inner hyphens, up to 64") String name,
-      @NotNull(message = "say where the enclave's oc-mirror runs") @Valid HostAccess importHost,
-      @NotBlank(message = REQUIRED) String ocMirror,
+      @Valid HostAccess importHost,
+      String ocMirror,
       String oc,
-      @NotBlank(message = REQUIRED) @AbsolutePath String cacheDirectory,
-      @NotBlank(message = REQUIRED) @AbsolutePath String importWorkspace,
-      @NotBlank(message = REQUIRED) @AbsolutePath String runsDirectory,
-      @NotBlank(message = REQUIRED) @AbsolutePath String mediaMount,
-      @NotNull(message = "https://HOST[:PORT] of the target registry") @Valid Registry registry,
+      @AbsolutePath String cacheDirectory,
+      @AbsolutePath String importWorkspace,
+      @AbsolutePath String runsDirectory,
+      @AbsolutePath String mediaMount,
+      @Valid Registry registry,
       List<@Valid Cluster> clusters,
       ReceiptBySender receiptBySender,
       @Valid OcMirrorFlags flags,
-      @Valid OcMirrorEnvironment environment) implements Consistent {
+      @Valid OcMirrorEnvironment environment,
+      Reach reach,
+      Path stationPublicKey) implements Consistent {
 
     public Enclave {
       clusters = clusters == null ? List.of() : List.copyOf(clusters);
       receiptBySender = receiptBySender == null ? ReceiptBySender.REFUSE : receiptBySender;
+      reach = reach == null ? Reach.SSH : reach;
+    }
+
+    public boolean byMedia() {
+      return reach == Reach.MEDIA;
     }
 
     @Override
     public void check(Problems problems) {
+      if (byMedia()) {
+        if (stationPublicKey == null) {
+          problems.add("stationPublicKey", "a media enclave needs its receiving station's public key, which signs its"
+              + " site reports");
+        }
+        return;
+      }
+      if (importHost == null) {
+        problems.add("importHost", "say where the enclave's oc-mirror runs");
+      }
+      for (String[] required : new String[][] {{"ocMirror", ocMirror}, {"cacheDirectory", cacheDirectory},
+          {"importWorkspace", importWorkspace}, {"runsDirectory", runsDirectory}, {"mediaMount", mediaMount}}) {
+        if (required[1] == null || required[1].isBlank()) {
+          problems.add(required[0], REQUIRED);
+        }
+      }
+      if (registry == null) {
+        problems.add("registry", "https://HOST[:PORT] of the target registry");
+      }
       if (!clusters.isEmpty() && (oc == null || oc.isBlank())) {
         problems.add("oc", "is required to apply cluster resources to the clusters listed");
       }
@@ -288,16 +364,34 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
     Set<String> seen = new HashSet<>();
     enclaves.stream().map(Enclave::name).filter(name -> name != null && !seen.add(name)).distinct()
         .forEach(name -> problems.add("enclaves", "'" + name + "' is used twice"));
+    if (role == Role.STATION) {
+      if (station == null) {
+        problems.add("station", "a receiving station needs its enclave, the connected side's public key, its report key"
+            + " and a return directory");
+      } else if (enclaves.size() != 1 || !enclaves.get(0).name().equals(station.enclave()) || enclaves.get(0).byMedia()) {
+        problems.add("enclaves", "a receiving station configures exactly its own enclave '" + station.enclave()
+            + "', reached over SSH or locally");
+      }
+    }
   }
 
-  /** Every problem of the lifecycle configuration, each under its key; empty when the lifecycle can run. */
+  /**
+   * Every problem of the lifecycle configuration, each under its key; empty when the lifecycle can run. A receiving
+   * station has no mirror host, media staging or manifest signing of its own: those keys are not asked of it.
+   */
   public List<String> problems() {
     try (ValidatorFactory factory = Validation.buildDefaultValidatorFactory()) {
       return factory.getValidator().validate(this).stream()
           .map(violation -> key(violation) + ": " + violation.getMessage())
+          .filter(problem -> role != Role.STATION || !problem.startsWith("orchestrator.mirror")
+              && !problem.startsWith("orchestrator.media") && !problem.startsWith("orchestrator.signing"))
           .sorted()
           .toList();
     }
+  }
+
+  public boolean receivingStation() {
+    return role == Role.STATION;
   }
 
   /** The key as it is written in the configuration, e.g. {@code orchestrator.enclaves[0].cache-directory}. */

@@ -47,7 +47,7 @@ class LifecyclePropertiesTest {
         new LifecycleProperties.Registry("ftp://registry", null, null, null, null),
         List.of(new LifecycleProperties.Cluster("prod", "/k"), new LifecycleProperties.Cluster("prod", "kube")), null,
         new OcMirrorFlags(false, null, 11, null, null, null, null, null, null, "policy.json", null, null, null),
-        new OcMirrorEnvironment("ftp://graph", null, null, "http://proxy:3128", "a.example, $(x)"));
+        new OcMirrorEnvironment("ftp://graph", null, null, "http://proxy:3128", "a.example, $(x)"), null, null);
     LifecycleProperties.Enclave twin = north;
     LifecycleProperties wrong = new LifecycleProperties(good.mirror(), good.media(), good.signing(), good.approval(),
         good.worker(), good.update(), List.of(north, broken, twin));

@@ -84,7 +84,7 @@ final class StepBench {
               path("north/imports"), path("north/runs"), dir.resolve("media").toString(),
               new LifecycleProperties.Registry("https://registry.north.invalid", "mirror", null, null, null),
               List.of(new LifecycleProperties.Cluster("prod", "/etc/north/prod.kubeconfig"),
-                  new LifecycleProperties.Cluster("dr", "/etc/north/dr.kubeconfig")), null, null, null)));
+                  new LifecycleProperties.Cluster("dr", "/etc/north/dr.kubeconfig")), null, null, null, null, null)));
       Files.createDirectories(dir.resolve("mirror/runs"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
