@@ -26,10 +26,18 @@ public final class Enclaves {
     }
   }
 
+  /**
+   * Records that a generation was imported into the enclave's cache, at this moment: again when it is imported again
+   * (after a lost cache), so that what a transfer carried is found imported since its plan.
+   */
   public void recordImport(String enclave, String lineageId, int number, Instant at) {
     ensure(enclave, at);
-    jdbc.update("insert into ledger_enclave_generation (enclave, lineage_id, generation_number, imported_at) values (?, ?, ?, ?)",
-        enclave, lineageId, number, Timestamp.from(at));
+    int updated = jdbc.update("update ledger_enclave_generation set imported_at = ? where enclave = ? and lineage_id = ?"
+        + " and generation_number = ?", Timestamp.from(at), enclave, lineageId, number);
+    if (updated == 0) {
+      jdbc.update("insert into ledger_enclave_generation (enclave, lineage_id, generation_number, imported_at)"
+          + " values (?, ?, ?, ?)", enclave, lineageId, number, Timestamp.from(at));
+    }
   }
 
   public Set<Integer> importedGenerations(String enclave, String lineageId) {

@@ -96,7 +96,7 @@ public final class ImportGeneration implements OcMirrorStep {
     String lineage = Purpose.needed(purpose.lineage(), "lineage");
     int generation = Purpose.needed(purpose.importGeneration(), "generation to import");
     OcMirrorOutcome outcome = client.outcome(run, Workflow.DISK_TO_MIRROR, enclave.importDirectory(lineage, generation), false);
-    if (outcome.succeeded() && !enclaves.importedGenerations(enclave.name(), lineage).contains(generation)) {
+    if (outcome.succeeded()) {
       enclaves.recordImport(enclave.name(), lineage, generation, Instant.now());
     }
     return OutcomeVerdicts.of(outcome, run, purpose, DecisionNeeded.Reason.IMPORT_FAILED,

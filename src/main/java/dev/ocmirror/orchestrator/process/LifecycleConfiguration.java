@@ -5,6 +5,7 @@ import dev.ocmirror.orchestrator.control.Controls;
 import dev.ocmirror.orchestrator.ledger.ClusterApplies;
 import dev.ocmirror.orchestrator.ledger.Enclaves;
 import dev.ocmirror.orchestrator.ledger.Generations;
+import dev.ocmirror.orchestrator.ledger.SiteReportRecords;
 import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
 import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
@@ -56,6 +57,11 @@ public class LifecycleConfiguration {
   }
 
   @Bean
+  SiteReportRecords siteReportRecords(DataSource dataSource) {
+    return new SiteReportRecords(dataSource);
+  }
+
+  @Bean
   ControlRecords controlRecords(DataSource dataSource) {
     return new ControlRecords(dataSource);
   }
@@ -88,8 +94,8 @@ public class LifecycleConfiguration {
 
   @Bean
   PlanTransfer planTransferStep(LifecycleProperties properties, Hosts hosts, Generations generations, Enclaves enclaves,
-      Transfers transfers, Controls controls) {
-    return new PlanTransfer(properties, hosts, generations, enclaves, transfers, controls);
+      Transfers transfers, SiteReportRecords reports, Controls controls) {
+    return new PlanTransfer(properties, hosts, generations, enclaves, transfers, reports, controls);
   }
 
   @Bean

@@ -41,7 +41,8 @@ class DeliveryStepsTest {
     bench = new StepBench(dir);
     lineage = UUID.randomUUID().toString();
     archived = bench.mirrorMonths(lineage, 2);
-    plan = new PlanTransfer(bench.properties, bench.hosts, bench.generations, bench.enclaves, bench.transfers, bench.controls);
+    plan = new PlanTransfer(bench.properties, bench.hosts, bench.generations, bench.enclaves, bench.transfers, bench.reports,
+        bench.controls);
     stage = new StageMedia(bench.properties, bench.hosts, bench.generations, bench.transfers, bench.controls);
     verify = new VerifyReceipt(bench.properties, bench.hosts, bench.transfers, bench.controls);
     close = new CloseTransfer(bench.transfers, bench.controls);
@@ -185,6 +186,17 @@ class DeliveryStepsTest {
     Transfer transfer = approvedAndStaged();
     assertThatThrownBy(() -> close.close(transfer.id())).isInstanceOf(ControlRefused.class)
         .hasMessageContaining("Generation(s) [1, 2]");
+    bench.enclaves.recordImport(StepBench.ENCLAVE, lineage, 1, Instant.now());
+    bench.enclaves.recordImport(StepBench.ENCLAVE, lineage, 2, Instant.now());
+    close.close(transfer.id());
+    assertThat(bench.transfers.get(transfer.id()).state()).isEqualTo(TransferState.IMPORTED);
+  }
+
+  @Test
+  void aGenerationImportedAgainAfterALostCacheClosesTheTransferThatCarriedItAgain() {
+    bench.enclaves.recordImport(StepBench.ENCLAVE, lineage, 1, Instant.now().minusSeconds(30 * 24 * 3600));
+    Transfer transfer = approvedAndStaged();
+    assertThat(transfer.generations()).as("the cache is empty").containsExactly(1, 2);
     bench.enclaves.recordImport(StepBench.ENCLAVE, lineage, 1, Instant.now());
     bench.enclaves.recordImport(StepBench.ENCLAVE, lineage, 2, Instant.now());
     close.close(transfer.id());

@@ -5,6 +5,7 @@ import dev.ocmirror.orchestrator.control.Controls;
 import dev.ocmirror.orchestrator.ledger.ClusterApplies;
 import dev.ocmirror.orchestrator.ledger.Enclaves;
 import dev.ocmirror.orchestrator.ledger.Generations;
+import dev.ocmirror.orchestrator.ledger.SiteReportRecords;
 import dev.ocmirror.orchestrator.ledger.Transfer;
 import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.support.StandIns;
@@ -45,6 +46,7 @@ final class StepBench {
   final Enclaves enclaves;
   final Transfers transfers;
   final ClusterApplies applies;
+  final SiteReportRecords reports;
   final ControlRecords records;
   final Controls controls;
   final LifecycleProperties properties;
@@ -61,6 +63,7 @@ final class StepBench {
     enclaves = new Enclaves(database);
     transfers = new Transfers(database);
     applies = new ClusterApplies(database);
+    reports = new SiteReportRecords(database);
     records = new ControlRecords(database);
     controls = new Controls(records, enclaves);
     // As every lifecycle's first step does for the configured enclaves.
