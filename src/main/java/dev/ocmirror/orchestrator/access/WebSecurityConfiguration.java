@@ -38,6 +38,9 @@ public class WebSecurityConfiguration {
             .requestMatchers(withDefaults().matcher(HttpMethod.GET, "/api/audit/**"))
             .hasAnyAuthority("GROUP_" + AccessGroups.COMPLIANCE, "GROUP_" + AccessGroups.ADMINS)
             .requestMatchers(withDefaults().matcher("/api/audit/**")).denyAll()
+            // Site reports carried back from media enclaves are recorded by operators.
+            .requestMatchers(withDefaults().matcher(HttpMethod.POST, "/api/enclaves/*/site-reports"))
+            .hasAnyAuthority("GROUP_" + AccessGroups.OPERATORS, "GROUP_" + AccessGroups.ADMINS)
             .requestMatchers(withDefaults().matcher(HttpMethod.GET, "/actuator/prometheus"))
             .hasAuthority("GROUP_" + AccessGroups.ADMINS)
             .anyRequest().authenticated())

@@ -5,12 +5,14 @@ import dev.ocmirror.orchestrator.ledger.Enclaves;
 import dev.ocmirror.orchestrator.ledger.GenerationContent;
 import dev.ocmirror.orchestrator.ledger.Generations;
 import dev.ocmirror.orchestrator.ledger.SiteReportRecords;
+import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import dev.ocmirror.orchestrator.transfer.ManifestSignature;
 import java.security.PublicKey;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,12 +27,33 @@ public final class SiteReports {
   private final Generations generations;
   private final Enclaves enclaves;
   private final SiteReportRecords records;
+  private final Transfers transfers;
 
-  public SiteReports(LifecycleProperties properties, Generations generations, Enclaves enclaves, SiteReportRecords records) {
+  public SiteReports(LifecycleProperties properties, Generations generations, Enclaves enclaves, SiteReportRecords records,
+      Transfers transfers) {
     this.properties = properties;
     this.generations = generations;
     this.enclaves = enclaves;
     this.records = records;
+    this.transfers = transfers;
+  }
+
+  /**
+   * As {@link #record}, but a report already recorded exactly as given (the same number, the same signature) is
+   * taken as it is: an operator who records the report a delivery waits on after it came in through the API.
+   */
+  public SiteReportRecords.RecordedReport recordOrFind(String expectedEnclave, String text, String recordedBy) {
+    try {
+      SiteReportText.Signed signed = SiteReportText.read(text);
+      Optional<SiteReportRecords.RecordedReport> known = records.find(signed.report().enclave(), signed.report().reportNumber())
+          .filter(report -> report.signature().equals(signed.signature()));
+      if (known.isPresent() && (expectedEnclave == null || expectedEnclave.equals(known.get().enclave()))) {
+        return known.get();
+      }
+    } catch (SiteReportText.Unreadable unreadable) {
+      // record() names what is wrong with it.
+    }
+    return record(expectedEnclave, text, recordedBy);
   }
 
   /**
@@ -76,9 +99,13 @@ public final class SiteReports {
         text.strip(), signed.signature());
     records.record(recorded);
     if (lineageKnown) {
+      // What the answered transfer carried was imported now, again if it had been before; the rest as first learnt.
+      Set<Integer> carried = transfer == null || transfer.outcome() != SiteReport.TransferOutcome.IMPORTED ? Set.of()
+          : transfers.find(transfer.transferId()).filter(answered -> answered.enclave().equals(enclave.name()))
+              .map(answered -> Set.copyOf(answered.generations())).orElse(Set.of());
       Set<Integer> known = enclaves.importedGenerations(enclave.name(), report.lineage());
       for (int generation : report.generationNumbers()) {
-        if (!known.contains(generation)) {
+        if (carried.contains(generation) || !known.contains(generation)) {
           enclaves.recordImport(enclave.name(), report.lineage(), generation, now);
         }
       }

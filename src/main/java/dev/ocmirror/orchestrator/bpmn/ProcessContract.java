@@ -45,6 +45,8 @@ public final class ProcessContract {
     public static final String DECIDE_MEDIA_PROBLEM = "decideMediaProblem";
     public static final String DECIDE_IMPORT_FAILURE = "decideImportFailure";
     public static final String DECIDE_REIMPORT_FAILURE = "decideReimportFailure";
+    /** For an enclave reached only by media: the station's report carried back, typed or read from the return media. */
+    public static final String RECORD_SITE_REPORT = "recordSiteReport";
 
     /** The decisions only a change manager other than the requester takes. */
     public static final Set<String> APPROVALS = Set.of(REVIEW_TRANSFER, APPROVE_ROLLBACK);
@@ -94,6 +96,7 @@ public final class ProcessContract {
     public static final String ROLLBACK_REJECTED = "rollbackRejected";
     public static final String ROLLBACK_ABANDONED = "rollbackAbandoned";
     public static final String NO_ROLLBACK = "noRollback";
+    public static final String REFUSED_AT_STATION = "refusedAtStation";
 
     private EndEvents() {
     }
@@ -152,6 +155,10 @@ public final class ProcessContract {
     public static final String LAST_IMPORTED_GENERATION = "lastImportedGeneration";
     public static final String IMAGES_VERIFIED = "imagesVerified";
     public static final String CLUSTERS_APPLIED = "clustersApplied";
+    /** The site report's text as an operator recorded it. */
+    public static final String SITE_REPORT = "siteReport";
+    /** What the station says became of the transfer: IMPORTED, REFUSED or FAILED. */
+    public static final String STATION_OUTCOME = "stationOutcome";
 
     // Rolling back.
     public static final String FROM_GENERATION = "fromGeneration";

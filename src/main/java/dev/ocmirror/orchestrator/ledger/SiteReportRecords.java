@@ -57,6 +57,18 @@ public final class SiteReportRecords {
         SiteReportRecords::row, enclave).stream().findFirst();
   }
 
+  /** The newest report of an enclave that answers a transfer. */
+  public Optional<RecordedReport> answering(String enclave, String transferId) {
+    return jdbc.query("select " + COLUMNS + " from ledger_site_report where enclave = ? and transfer_id = ?"
+        + " order by report_number desc", SiteReportRecords::row, enclave, transferId).stream().findFirst();
+  }
+
+  /** The report of an enclave with this number, if recorded. */
+  public Optional<RecordedReport> find(String enclave, long number) {
+    return jdbc.query("select " + COLUMNS + " from ledger_site_report where enclave = ? and report_number = ?",
+        SiteReportRecords::row, enclave, number).stream().findFirst();
+  }
+
   /** The number of the newest report of an enclave; 0 when there is none. */
   public long lastNumber(String enclave) {
     Long last = jdbc.queryForObject("select max(report_number) from ledger_site_report where enclave = ?", Long.class, enclave);

@@ -48,7 +48,7 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
   public LifecycleProperties {
     role = role == null ? Role.CONNECTED : role;
     mirror = mirror == null ? new Mirror(null, false, null, null, null, null, null, 0, null, null) : mirror;
-    media = media == null ? new Media(null) : media;
+    media = media == null ? new Media(null, null) : media;
     signing = signing == null ? new Signing(null, null) : signing;
     approval = approval == null ? new Approval(null) : approval;
     worker = worker == null ? new Worker(true, null, null, null, 0) : worker;
@@ -182,8 +182,17 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
     }
   }
 
-  /** Where the service writes transfers: one directory per transfer, standing for the removable disk. */
-  public record Media(@NotNull(message = "where transfers are written for the media") Path stagingDirectory) {
+  /**
+   * Where the service writes transfers: one directory per transfer, standing for the removable disk.
+   *
+   * @param reportReminderAfter how long a delivery to a media enclave may wait for its site report before a reminder
+   */
+  public record Media(@NotNull(message = "where transfers are written for the media") Path stagingDirectory,
+      Duration reportReminderAfter) {
+
+    public Media {
+      reportReminderAfter = reportReminderAfter == null ? Duration.ofDays(14) : reportReminderAfter;
+    }
   }
 
   /** Ed25519 keys in PEM: the private one signs transfer manifests, the public one checks them at receipt. */

@@ -21,6 +21,11 @@ public class EnclaveSelection {
     this.properties = properties;
   }
 
+  /** Whether the enclave is reached only by media, so that its delivery waits for the station's site report. */
+  public boolean byMedia(String enclave) {
+    return properties.enclave(enclave).byMedia();
+  }
+
   public List<String> of(DelegateExecution execution) {
     Object requested = execution.getVariable(ENCLAVES);
     if (requested == null || requested.toString().isBlank()) {

@@ -1,5 +1,7 @@
 package dev.ocmirror.orchestrator.process;
 
+import dev.ocmirror.orchestrator.airgap.AcceptSiteReport;
+import dev.ocmirror.orchestrator.airgap.SiteReports;
 import dev.ocmirror.orchestrator.control.ControlRecords;
 import dev.ocmirror.orchestrator.control.Controls;
 import dev.ocmirror.orchestrator.ledger.ClusterApplies;
@@ -129,6 +131,17 @@ public class LifecycleConfiguration {
   @Bean
   CloseTransfer closeTransferStep(Transfers transfers, Controls controls) {
     return new CloseTransfer(transfers, controls);
+  }
+
+  @Bean
+  SiteReports siteReports(LifecycleProperties properties, Generations generations, Enclaves enclaves,
+      SiteReportRecords records, Transfers transfers) {
+    return new SiteReports(properties, generations, enclaves, records, transfers);
+  }
+
+  @Bean
+  AcceptSiteReport acceptSiteReportStep(Transfers transfers, SiteReportRecords records) {
+    return new AcceptSiteReport(transfers, records);
   }
 
   @Bean

@@ -18,6 +18,11 @@ public class LifecycleTimes {
     return properties.update().schedule();
   }
 
+  /** ISO-8601 duration after which a delivery still waiting for its site report is reminded. */
+  public String siteReportReminderAfter() {
+    return properties.media().reportReminderAfter().toString();
+  }
+
   /** ISO-8601 duration after which a waiting approval is reminded. */
   public String reminderAfter() {
     return properties.approval().reminderAfter().toString();

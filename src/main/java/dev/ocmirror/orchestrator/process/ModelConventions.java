@@ -49,6 +49,9 @@ public class ModelConventions extends AbstractCamundaConfiguration {
     if (UserTasks.CONFIRM_RECEIPT.equals(taskId)) {
       attachments.add(new Attachment(Custody.BEAN, List.of(EVENTNAME_CREATE, EVENTNAME_ASSIGNMENT, EVENTNAME_COMPLETE)));
     }
+    if (UserTasks.RECORD_SITE_REPORT.equals(taskId)) {
+      attachments.add(new Attachment(SiteReportReceipt.BEAN, List.of(EVENTNAME_COMPLETE)));
+    }
     return attachments;
   }
 

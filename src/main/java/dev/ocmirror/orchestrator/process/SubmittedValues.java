@@ -41,7 +41,8 @@ public class SubmittedValues implements TaskListener {
       UserTasks.APPROVE_ROLLBACK, Set.of(APPROVED, REVIEW_COMMENT),
       UserTasks.SIGN_OFF_HANDOVER, Set.of(MEDIA_ID, SEAL_NUMBER, COURIER),
       UserTasks.CONFIRM_RECEIPT, Set.of(SEAL_INTACT, RECEIVED_MEDIA_ID, RECEIVED_SEAL_NUMBER),
-      UserTasks.CORRECT_CONFIGURATION, Set.of(DECISION, IMAGESET_CONFIG));
+      UserTasks.CORRECT_CONFIGURATION, Set.of(DECISION, IMAGESET_CONFIG),
+      UserTasks.RECORD_SITE_REPORT, Set.of(SITE_REPORT));
   private static final Set<String> DECISION_FIELDS = Set.of(DECISION);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -56,6 +57,7 @@ public class SubmittedValues implements TaskListener {
   private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,63}");
   private static final int MAX_COMMENT = 2000;
   private static final int MAX_CONFIG = 1 << 20;
+  private static final int MAX_SITE_REPORT = 64 * 1024;
 
   @Override
   public void notify(DelegateTask task) {
@@ -101,6 +103,13 @@ public class SubmittedValues implements TaskListener {
           Optional<ControlRecords.Handover> handover = custody.latestHandover(String.valueOf(task.getVariable(TRANSFER_ID)));
           matches(task, RECEIVED_MEDIA_ID, handover.map(ControlRecords.Handover::mediaId), "media id", problems);
           matches(task, RECEIVED_SEAL_NUMBER, handover.map(ControlRecords.Handover::sealNumber), "seal number", problems);
+        }
+      }
+      case UserTasks.RECORD_SITE_REPORT -> {
+        Object report = task.getVariable(SITE_REPORT);
+        if (!(report instanceof String text) || text.isBlank() || text.length() > MAX_SITE_REPORT) {
+          problems.add(SITE_REPORT + ": the site report's text, as the station wrote it (up to " + MAX_SITE_REPORT
+              + " characters)");
         }
       }
       case UserTasks.CORRECT_CONFIGURATION -> {

@@ -61,7 +61,7 @@ class SiteReportsTest {
     LifecycleProperties.Enclave wired = new LifecycleProperties.Enclave("wired", null, null, null, null, null, null, null,
         null, null, null, null, null, null, null);
     reports = new SiteReports(new LifecycleProperties(null, null, null, null, null, null, List.of(island, wired)), generations,
-        enclaves, records);
+        enclaves, records, new dev.ocmirror.orchestrator.ledger.Transfers(h2));
   }
 
   private void generation(int number, Set<String> blobs) {

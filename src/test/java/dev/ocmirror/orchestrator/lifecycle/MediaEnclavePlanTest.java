@@ -54,7 +54,7 @@ class MediaEnclavePlanTest {
         bench.properties.signing(), bench.properties.approval(), bench.properties.worker(), bench.properties.update(), enclaves);
     plan = new PlanTransfer(properties, bench.hosts, bench.generations, bench.enclaves, bench.transfers, bench.reports,
         bench.controls);
-    reports = new SiteReports(properties, bench.generations, bench.enclaves, bench.reports);
+    reports = new SiteReports(properties, bench.generations, bench.enclaves, bench.reports, bench.transfers);
   }
 
   private PlanTransfer.Planned planMonth(int generation) {

@@ -80,7 +80,7 @@ final class StepBench {
       properties = new LifecycleProperties(
           new LifecycleProperties.Mirror(local, false, "/nonexistent/oc-mirror", path("mirror/workspaces"),
               path("mirror/cache"), path("mirror/runs"), path("mirror/store"), 1, null, null),
-          new LifecycleProperties.Media(dir.resolve("media")),
+          new LifecycleProperties.Media(dir.resolve("media"), null),
           new LifecycleProperties.Signing(privateKey, publicKey),
           new LifecycleProperties.Approval(Duration.ofDays(2)), null, null,
           List.of(new LifecycleProperties.Enclave(ENCLAVE, local, "/nonexistent/oc-mirror", oc.toString(), path("north/cache"),

@@ -377,7 +377,8 @@ class LifecycleProcessTest extends MockedStepsTest {
     assertThat(runtime.getVariable(update.getId(), "imagesetConfig")).isEqualTo(CONFIG);
     assertThat(runtime.getVariable(update.getId(), "requestedBy")).isEqualTo("schedule");
     mirrorRunsSucceed();
-    complete("cm", approval("reviewTransfer"), Map.of("approved", true));
+    assertThat(tasks.createTaskQuery().taskDefinitionKey("reviewTransfer").list()).as("every configured enclave").hasSize(2);
+    complete("cm", approval("reviewTransfer", "north"), Map.of("approved", true));
     runJobs();
     assertThat(tasks.createTaskQuery().taskDefinitionKey("signOffHandover").count()).isOne();
     assertThat(management.createJobQuery().processDefinitionKey("mirror-update-schedule").timers().singleResult().getDuedate())
@@ -422,5 +423,80 @@ class LifecycleProcessTest extends MockedStepsTest {
     ProcessInstance rollbackInstance = startRollback("op");
     runJobs();
     BpmnAwareTests.assertThat(rollbackInstance).isEnded().hasPassed("noRollback");
+  }
+
+  // --- an enclave reached only by media ---
+
+  private static final java.util.concurrent.atomic.AtomicLong REPORTS = new java.util.concurrent.atomic.AtomicLong();
+
+  /** A site report of island's station, answering a transfer, numbered after every earlier one. */
+  private String siteReport(String transferId, dev.ocmirror.orchestrator.airgap.SiteReport.TransferOutcome outcome) {
+    var report = new dev.ocmirror.orchestrator.airgap.SiteReport(1, "island", REPORTS.incrementAndGet(), java.time.Instant.now(),
+        LINEAGE, List.of(new dev.ocmirror.orchestrator.airgap.SiteReport.ImportedGeneration(2, java.time.Instant.now())),
+        dev.ocmirror.orchestrator.ledger.BlobSets.digest(java.util.Set.of()), true, 0, List.of(),
+        new dev.ocmirror.orchestrator.airgap.SiteReport.Acknowledgement(transferId, 1, outcome, null));
+    return dev.ocmirror.orchestrator.airgap.SiteReportText.write(report, STATION.getPrivate());
+  }
+
+  private Task waitingForTheSiteReport() {
+    mirrorRunsSucceed();
+    complete("cm", approval("reviewTransfer", "island"), Map.of("approved", true, "reviewComment", "ok"));
+    runJobs();
+    complete("op", task("signOffHandover"), Map.of("mediaId", "USB-7", "sealNumber", "S-7", "courier", "Dana"));
+    runJobs();
+    assertThat(tasks.createTaskQuery().taskDefinitionKey("confirmReceipt").count()).as("nobody receives on this side").isZero();
+    return task("recordSiteReport");
+  }
+
+  @Test
+  void aMediaEnclavesDeliveryWaitsForItsSiteReportAndClosesOnIt() {
+    ProcessInstance update = start("mirror-update", "op", "island");
+    Task record = waitingForTheSiteReport();
+    String transferId = (String) runtime.getVariable(record.getExecutionId(), "transferId");
+    var imported = dev.ocmirror.orchestrator.airgap.SiteReport.TransferOutcome.IMPORTED;
+
+    assertThatThrownBy(() -> complete("op", record, Map.of("siteReport", "hello"))).hasMessageContaining("This is not a site report");
+    assertThatThrownBy(() -> complete("cm", record, Map.of("siteReport", siteReport(transferId, imported))))
+        .as("only operators record reports").isInstanceOf(org.camunda.bpm.engine.AuthorizationException.class);
+    assertThatThrownBy(() -> complete("op", record, Map.of("siteReport", siteReport("another-transfer", imported))))
+        .hasMessageContaining("answers transfer another-transfer, not this delivery's");
+    String answer = siteReport(transferId, imported);
+    complete("op", record, Map.of("siteReport", answer));
+    runJobs();
+
+    BpmnAwareTests.assertThat(update).isEnded().hasPassed("delivered");
+    assertThat(passed(update, "enclave-delivery")).contains("recordSiteReport", "acceptSiteReport", "closeTransfer",
+        "enclaveUpdated").doesNotContain("confirmReceipt", "verifyReceipt", "importGeneration");
+  }
+
+  @Test
+  void mediaTheStationRefusedEndTheDeliveryRefusedAtTheStation() {
+    ProcessInstance update = start("mirror-update", "op", "island");
+    Task record = waitingForTheSiteReport();
+    String transferId = (String) runtime.getVariable(record.getExecutionId(), "transferId");
+    complete("op", record, Map.of("siteReport", siteReport(transferId,
+        dev.ocmirror.orchestrator.airgap.SiteReport.TransferOutcome.REFUSED)));
+    runJobs();
+
+    BpmnAwareTests.assertThat(update).isEnded().hasPassed("notDeliveredEverywhere");
+    assertThat(passed(update, "enclave-delivery")).contains("refusedAtStation").doesNotContain("closeTransfer");
+    assertThat(transfers.get(transferId).state()).isEqualTo(dev.ocmirror.orchestrator.ledger.TransferState.REFUSED_AT_STATION);
+  }
+
+  @Test
+  void aDeliveryMovedPastTheSiteReportGoesNoFurther() {
+    start("mirror-update", "op", "island");
+    Task record = waitingForTheSiteReport();
+    engine.getIdentityService().setAuthentication("root-admin", List.of("admins", "camunda-admin"));
+    try {
+      runtime.createProcessInstanceModification(record.getProcessInstanceId()).cancelAllForActivity("recordSiteReport")
+          .startBeforeActivity("acceptSiteReport").execute();
+    } finally {
+      engine.getIdentityService().clearAuthentication();
+    }
+    assertThatThrownBy(this::runJobs).hasMessageStartingWith("No site report of island answering transfer");
+    assertThat(runtime.createIncidentQuery().processInstanceId(record.getProcessInstanceId()).activityId("acceptSiteReport")
+        .singleResult().getIncidentMessage()).as("an incident at once, no retries")
+        .startsWith("No site report of island answering transfer");
   }
 }

@@ -62,15 +62,42 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
     "orchestrator.mirror.workspace-root=/nonexistent/workspaces", "orchestrator.mirror.cache-directory=/nonexistent/cache",
     "orchestrator.mirror.runs-directory=/nonexistent/runs", "orchestrator.mirror.archive-store=/nonexistent/store",
     "orchestrator.mirror.keep-for-rollback=1", "orchestrator.media.staging-directory=/nonexistent/media",
-    "orchestrator.signing.private-key=/nonexistent/signing.pem", "orchestrator.signing.public-key=/nonexistent/signing.pub",
-    "orchestrator.enclaves[0].name=north", "orchestrator.enclaves[0].import-host.local=true",
-    "orchestrator.enclaves[0].oc-mirror=/nonexistent/oc-mirror", "orchestrator.enclaves[0].cache-directory=/nonexistent/north",
-    "orchestrator.enclaves[0].import-workspace=/nonexistent/north-imports",
-    "orchestrator.enclaves[0].runs-directory=/nonexistent/north-runs", "orchestrator.enclaves[0].media-mount=/nonexistent/mnt",
-    "orchestrator.enclaves[0].registry.url=https://registry.north.invalid"})
+    "orchestrator.signing.private-key=/nonexistent/signing.pem", "orchestrator.signing.public-key=/nonexistent/signing.pub"})
 abstract class MockedStepsTest {
 
   static final String LINEAGE = UUID.randomUUID().toString();
+  /** The receiving station of enclave island, which signs its site reports. */
+  static final java.security.KeyPair STATION;
+
+  static {
+    try {
+      STATION = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The enclaves, all from one source: Spring binds a list from the one source that holds it. */
+  @org.springframework.test.context.DynamicPropertySource
+  static void enclaves(org.springframework.test.context.DynamicPropertyRegistry registry) throws java.io.IOException {
+    java.nio.file.Path key = java.nio.file.Files.createTempFile("island-station", ".pub.pem");
+    java.nio.file.Files.writeString(key, dev.ocmirror.orchestrator.transfer.ManifestSignature.encodePem("PUBLIC KEY",
+        STATION.getPublic().getEncoded()));
+    Map<String, String> enclaves = new java.util.LinkedHashMap<>();
+    enclaves.put("orchestrator.enclaves[0].name", "north");
+    enclaves.put("orchestrator.enclaves[0].import-host.local", "true");
+    enclaves.put("orchestrator.enclaves[0].oc-mirror", "/nonexistent/oc-mirror");
+    enclaves.put("orchestrator.enclaves[0].cache-directory", "/nonexistent/north");
+    enclaves.put("orchestrator.enclaves[0].import-workspace", "/nonexistent/north-imports");
+    enclaves.put("orchestrator.enclaves[0].runs-directory", "/nonexistent/north-runs");
+    enclaves.put("orchestrator.enclaves[0].media-mount", "/nonexistent/mnt");
+    enclaves.put("orchestrator.enclaves[0].registry.url", "https://registry.north.invalid");
+    // An enclave reached only by media, whose station signs with the key above.
+    enclaves.put("orchestrator.enclaves[1].name", "island");
+    enclaves.put("orchestrator.enclaves[1].reach", "media");
+    enclaves.put("orchestrator.enclaves[1].station-public-key", key.toString());
+    enclaves.forEach((name, value) -> registry.add(name, () -> value));
+  }
   static final String CONFIG = "kind: ImageSetConfiguration\napiVersion: mirror.openshift.io/v2alpha1\nmirror: {}\n";
 
   @MockitoBean
@@ -164,7 +191,11 @@ abstract class MockedStepsTest {
   // --- helpers ---
 
   ProcessInstance start(String key, String user) {
-    return as(user, () -> runtime.startProcessInstanceByKey(key, Map.of("imagesetConfig", CONFIG)));
+    return start(key, user, "north");
+  }
+
+  ProcessInstance start(String key, String user, String enclaves) {
+    return as(user, () -> runtime.startProcessInstanceByKey(key, Map.of("imagesetConfig", CONFIG, "enclaves", enclaves)));
   }
 
   ProcessInstance startRollback(String user) {
@@ -241,6 +272,13 @@ abstract class MockedStepsTest {
 
   Task approval(String key) {
     return task(key);
+  }
+
+  /** The open task of one enclave's delivery. */
+  Task approval(String key, String enclave) {
+    List<Task> found = tasks.createTaskQuery().taskDefinitionKey(key).processVariableValueEquals("enclave", enclave).list();
+    assertThat(found).as("open task " + key + " for " + enclave).hasSize(1);
+    return found.get(0);
   }
 
   List<String> passed(ProcessInstance root, String calledKey) {

@@ -8,16 +8,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
-/** Raises the waiting approval's priority and notes it on the task, where Tasklist shows it. */
-@Component("remindApprovers")
-class RemindApproversDelegate implements JavaDelegate {
+/**
+ * Raises the priority of the tasks a process waits on too long (an approval, a site report) and notes it on each,
+ * where Tasklist shows it.
+ */
+@Component("remindWaitingTasks")
+class RemindWaitingTasksDelegate implements JavaDelegate {
 
-  private static final Logger LOG = LoggerFactory.getLogger(RemindApproversDelegate.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RemindWaitingTasksDelegate.class);
   private static final int REMINDED_PRIORITY = 75;
 
   private final TaskService tasks;
 
-  RemindApproversDelegate(TaskService tasks) {
+  RemindWaitingTasksDelegate(TaskService tasks) {
     this.tasks = tasks;
   }
 
@@ -26,9 +29,9 @@ class RemindApproversDelegate implements JavaDelegate {
     for (Task task : tasks.createTaskQuery().processInstanceId(execution.getProcessInstanceId()).active().list()) {
       task.setPriority(Math.max(task.getPriority(), REMINDED_PRIORITY));
       tasks.saveTask(task);
-      tasks.createComment(task.getId(), execution.getProcessInstanceId(), "Reminder: this approval has been waiting since "
-          + task.getCreateTime() + ".");
-      LOG.warn("Approval '{}' of process instance {} has been waiting since {}", task.getName(),
+      tasks.createComment(task.getId(), execution.getProcessInstanceId(), "Reminder: '" + task.getName()
+          + "' has been waiting since " + task.getCreateTime() + ".");
+      LOG.warn("Task '{}' of process instance {} has been waiting since {}", task.getName(),
           execution.getProcessInstanceId(), task.getCreateTime());
     }
   }
