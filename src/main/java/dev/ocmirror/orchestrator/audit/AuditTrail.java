@@ -298,11 +298,12 @@ public class AuditTrail {
 
   /**
    * A baseline or update delivered only if every delivery did; abandoned if its generation was never built;
-   * otherwise its worst delivery's outcome. A rollback has outcomes of its own end events.
+   * otherwise its worst delivery's outcome. A rollback, and media taken in by a receiving station, have outcomes of
+   * their own end events.
    */
   static Outcome lifecycleOutcome(HistoricProcessInstance root, List<String> endedAt, List<Outcome> deliveries) {
     Outcome own = outcomeOf(root, endedAt);
-    if (root.getProcessDefinitionKey().equals(Processes.ROLLBACK) || own == Outcome.RUNNING || own == Outcome.ABANDONED) {
+    if (Processes.STATION.contains(root.getProcessDefinitionKey()) || own == Outcome.RUNNING || own == Outcome.ABANDONED) {
       return own;
     }
     if (deliveries.isEmpty()) {
@@ -320,6 +321,10 @@ public class AuditTrail {
     if (root.getProcessDefinitionKey().equals(Processes.ROLLBACK)) {
       return outcome == Outcome.REJECTED ? "The rollback was rejected; no cluster resources were applied."
           : "The rollback was not carried out; no cluster resources were applied.";
+    }
+    if (root.getProcessDefinitionKey().equals(Processes.MEDIA_RECEIPT)) {
+      Object why = variables.getOrDefault(root.getId(), Map.of()).get(Variables.FAILURE_SUMMARY);
+      return "The media were not imported" + (why == null ? "" : ": " + why) + ". The site report written then says so.";
     }
     Optional<HistoricProcessInstance> build = instances.stream()
         .filter(instance -> instance.getProcessDefinitionKey().equals(Processes.GENERATION)).reduce((first, second) -> second);

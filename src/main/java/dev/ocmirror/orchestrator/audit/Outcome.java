@@ -23,7 +23,11 @@ public enum Outcome {
       Map.entry(EndEvents.ROLLED_BACK, ROLLED_BACK),
       Map.entry(EndEvents.ROLLBACK_REJECTED, REJECTED),
       Map.entry(EndEvents.ROLLBACK_ABANDONED, ABANDONED),
-      Map.entry(EndEvents.NO_ROLLBACK, ABANDONED));
+      Map.entry(EndEvents.NO_ROLLBACK, ABANDONED),
+      Map.entry(EndEvents.REFUSED_AT_STATION, FAILED),
+      Map.entry(EndEvents.MEDIA_IMPORTED, DELIVERED),
+      Map.entry(EndEvents.MEDIA_REFUSED, REJECTED),
+      Map.entry(EndEvents.IMPORT_REJECTED, REJECTED));
 
   /** From the worst down: a lifecycle delivered to some enclaves and not to others takes its worst delivery's. */
   private static final List<Outcome> WORST_FIRST = List.of(FAILED, RUNNING, ABANDONED, REJECTED, ROLLED_BACK, DELIVERED);

@@ -22,13 +22,18 @@ public final class ProcessContract {
     public static final String GENERATION = "mirror-generation";
     public static final String DELIVERY = "enclave-delivery";
     public static final String UPDATE_SCHEDULE = "mirror-update-schedule";
+    /** On a receiving station: media taken in, checked, imported and reported on. */
+    public static final String MEDIA_RECEIPT = "media-receipt";
 
     /** What a person starts: a lifecycle, the root of its generation and deliveries. */
-    public static final List<String> LIFECYCLES = List.of(BASELINE, UPDATE, ROLLBACK);
+    public static final List<String> LIFECYCLES = List.of(BASELINE, UPDATE, ROLLBACK, MEDIA_RECEIPT);
+    /** What a receiving station runs; the connected side runs the others. */
+    public static final List<String> STATION = List.of(MEDIA_RECEIPT, ROLLBACK);
     /** The lifecycles that build a generation; one of them runs at a time. */
     public static final List<String> BUILDING = List.of(BASELINE, UPDATE);
     /** Every model of bpmn/. */
-    public static final List<String> ALL = List.of(BASELINE, UPDATE, ROLLBACK, GENERATION, DELIVERY, UPDATE_SCHEDULE);
+    public static final List<String> ALL = List.of(BASELINE, UPDATE, ROLLBACK, GENERATION, DELIVERY, UPDATE_SCHEDULE,
+        MEDIA_RECEIPT);
 
     private Processes() {
     }
@@ -47,9 +52,13 @@ public final class ProcessContract {
     public static final String DECIDE_REIMPORT_FAILURE = "decideReimportFailure";
     /** For an enclave reached only by media: the station's report carried back, typed or read from the return media. */
     public static final String RECORD_SITE_REPORT = "recordSiteReport";
+    /** On a receiving station: a change manager approves importing media that passed every check. */
+    public static final String REVIEW_IMPORT = "reviewImport";
+    /** On a receiving station: an import or its registry check failed; try again or give the media up. */
+    public static final String DECIDE_STATION_IMPORT_FAILURE = "decideStationImportFailure";
 
     /** The decisions only a change manager other than the requester takes. */
-    public static final Set<String> APPROVALS = Set.of(REVIEW_TRANSFER, APPROVE_ROLLBACK);
+    public static final Set<String> APPROVALS = Set.of(REVIEW_TRANSFER, APPROVE_ROLLBACK, REVIEW_IMPORT);
     /** The two signatures of the media's custody. */
     public static final Set<String> CUSTODY = Set.of(SIGN_OFF_HANDOVER, CONFIRM_RECEIPT);
 
@@ -97,6 +106,9 @@ public final class ProcessContract {
     public static final String ROLLBACK_ABANDONED = "rollbackAbandoned";
     public static final String NO_ROLLBACK = "noRollback";
     public static final String REFUSED_AT_STATION = "refusedAtStation";
+    public static final String MEDIA_IMPORTED = "mediaImported";
+    public static final String MEDIA_REFUSED = "mediaRefused";
+    public static final String IMPORT_REJECTED = "importRejected";
 
     private EndEvents() {
     }
@@ -159,6 +171,11 @@ public final class ProcessContract {
     public static final String SITE_REPORT = "siteReport";
     /** What the station says became of the transfer: IMPORTED, REFUSED or FAILED. */
     public static final String STATION_OUTCOME = "stationOutcome";
+    /** On a receiving station: where the media to take in are mounted. */
+    public static final String MEDIA_PATH = "mediaPath";
+    /** On a receiving station: whether its change managers approve each import. */
+    public static final String IMPORT_APPROVAL_REQUIRED = "importApprovalRequired";
+    public static final String SITE_REPORT_NUMBER = "siteReportNumber";
 
     // Rolling back.
     public static final String FROM_GENERATION = "fromGeneration";

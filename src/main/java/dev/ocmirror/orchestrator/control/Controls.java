@@ -36,6 +36,52 @@ public final class Controls {
         String.valueOf(transfer.target()), transfer.generations().toString(), String.valueOf(transfer.bytes()));
   }
 
+  /** What a receiving station's change manager approves: these media, for these generations, into this enclave. */
+  public static String stationImportDigest(Transfer transfer) {
+    return digest("station-import", transfer.id(), transfer.lifecycleId(), transfer.enclave(), transfer.lineageId(),
+        transfer.generations().toString(), String.valueOf(transfer.manifestSha256()), String.valueOf(transfer.mediaPath()));
+  }
+
+  /**
+   * On a receiving station, before anything is imported: the media at the recorded path were verified against their
+   * signed manifest, and (where the station asks for it) a change manager other than whoever received them approved
+   * exactly this import.
+   */
+  public void requireStationImport(Transfer transfer, boolean approvalRequired) {
+    String what = "the media of transfer " + transfer.id();
+    boolean verified = false;
+    for (ControlRecords.CustodyEvent event : records.custody(transfer.id())) {
+      if (event.kind() == ControlRecords.CustodyKind.VERIFIED) {
+        verified = Objects.equals(event.manifestSha256(), transfer.manifestSha256());
+      } else if (event.kind() == ControlRecords.CustodyKind.VERIFICATION_FAILED
+          || event.kind() == ControlRecords.CustodyKind.RECEIVED) {
+        verified = false;
+      }
+    }
+    if (!verified) {
+      throw new ControlRefused("The station has not verified " + what + " against their signed manifest, so nothing is"
+          + " imported.");
+    }
+    if (!approvalRequired) {
+      return;
+    }
+    ControlRecords.Approval approval = records.latestApproval(transfer.id()).orElseThrow(() -> new ControlRefused(
+        "No change manager of the station has approved the import of " + what + ", so nothing is imported."));
+    if (!approval.approved()) {
+      throw new ControlRefused("The import of " + what + " was rejected by " + approval.decidedBy() + ", so nothing is"
+          + " imported.");
+    }
+    if (!approval.subjectSha256().equals(stationImportDigest(transfer))) {
+      throw new ControlRefused("The import of " + what + " was approved for other media or generations than these, so"
+          + " nothing is imported.");
+    }
+    String receiver = requestOf(transfer.lifecycleId()).requestedBy();
+    if (approval.decidedBy().equals(receiver)) {
+      throw new ControlRefused("The import of " + what + " was approved by " + receiver + ", who received them; another"
+          + " change manager must approve it, so nothing is imported.");
+    }
+  }
+
   /** What a change manager approves of a rollback: which enclave goes back to which generation. */
   public static String rollbackDigest(String rollbackId, String enclave, String lineage, int generation) {
     return digest("rollback", rollbackId, enclave, lineage, String.valueOf(generation));

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
@@ -45,6 +46,16 @@ public final class Enclaves {
         + " and lineage_id = ?", Integer.class, enclave, lineageId));
   }
 
+  /** When each generation of a lineage was last imported into an enclave's cache. */
+  public Map<Integer, Instant> importTimes(String enclave, String lineageId) {
+    Map<Integer, Instant> times = new TreeMap<>();
+    jdbc.query("select generation_number, imported_at from ledger_enclave_generation where enclave = ? and lineage_id = ?",
+        rs -> {
+          times.put(rs.getInt(1), rs.getTimestamp(2).toInstant());
+        }, enclave, lineageId);
+    return times;
+  }
+
   /** The generations of a lineage imported into an enclave's cache at or after a moment. */
   public Set<Integer> importedSince(String enclave, String lineageId, Instant since) {
     return new HashSet<>(jdbc.queryForList("select generation_number from ledger_enclave_generation where enclave = ?"
@@ -61,6 +72,12 @@ public final class Enclaves {
       imported.get(rs.getString(1)).add(rs.getInt(2));
     }, lineageId);
     return imported;
+  }
+
+  /** The lineage an enclave imported last. */
+  public Optional<String> latestLineage(String enclave) {
+    return jdbc.queryForList("select lineage_id from ledger_enclave_generation where enclave = ? order by imported_at desc",
+        String.class, enclave).stream().findFirst();
   }
 
   /** The lineages of which an enclave has imported anything. */

@@ -77,7 +77,8 @@ public final class LedgerIngest {
           + " of its configuration");
     }
 
-    if (expected == 1) {
+    // A receiving station puts the lineage on record when media of it arrive, before their first generation.
+    if (!generations.lineageExists(request.lineageId())) {
       generations.createLineage(request.lineageId(), request.requestedBy(), Instant.now());
     }
     long id = generations.record(new NewGeneration(request.lineageId(), request.number(),

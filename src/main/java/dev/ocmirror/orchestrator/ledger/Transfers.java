@@ -54,6 +54,12 @@ public final class Transfers {
     return find(id).orElseThrow(() -> new IllegalStateException("No transfer " + id + " in the ledger"));
   }
 
+  /** On a receiving station, media received again under a new lifecycle: they are read from there now. */
+  public void receivedAgain(String id, String lifecycleId, String mediaPath, String manifestSha256) {
+    jdbc.update("update ledger_transfer set lifecycle_id = ?, media_path = ?, manifest_sha256 = ?, state = ? where id = ?",
+        lifecycleId, mediaPath, manifestSha256, TransferState.RECEIVED.name(), id);
+  }
+
   /** The sequence number the next transfer to an enclave gets: one more than the last one planned. */
   public int nextSequence(String enclave) {
     Integer last = jdbc.queryForObject("select max(sequence) from ledger_transfer where enclave = ?", Integer.class, enclave);

@@ -14,7 +14,9 @@ public class DecisionNeeded extends RuntimeException {
     MEDIA_REJECTED,
     IMPORT_FAILED,
     IMAGES_MISSING,
-    NOTHING_TO_ROLL_BACK
+    NOTHING_TO_ROLL_BACK,
+    /** A receiving station's cache lacks what the media build on: nothing is imported. */
+    PREREQUISITES_MISSING
   }
 
   private final Reason reason;

@@ -4,6 +4,7 @@ import dev.ocmirror.orchestrator.control.Controls;
 import dev.ocmirror.orchestrator.ledger.ArchiveStore;
 import dev.ocmirror.orchestrator.ledger.Enclaves;
 import dev.ocmirror.orchestrator.ledger.GenerationRecord;
+import dev.ocmirror.orchestrator.ledger.Transfer;
 import dev.ocmirror.orchestrator.ledger.Generations;
 import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorClient;
@@ -61,8 +62,11 @@ public final class ImportGeneration implements OcMirrorStep {
   public DetachedRun start(OcMirrorClient client, String runId, Purpose purpose) {
     LifecycleProperties.Enclave enclave = enclave(purpose);
     String transferId = purpose.transferId();
-    if (transferId != null) {
-      controls.requireVerifiedReceiptToImport(transfers.get(transferId), enclave.senderMayConfirmReceipt());
+    Transfer transfer = transferId == null ? null : transfers.get(transferId);
+    if (transfer != null && properties.receivingStation()) {
+      controls.requireStationImport(transfer, properties.station().approvalRequired());
+    } else if (transfer != null) {
+      controls.requireVerifiedReceiptToImport(transfer, enclave.senderMayConfirmReceipt());
     }
     String lineage = Purpose.needed(purpose.lineage(), "lineage");
     int generation = Purpose.needed(purpose.importGeneration(), "generation to import");
@@ -74,7 +78,9 @@ public final class ImportGeneration implements OcMirrorStep {
     Host host = client.host();
     if (transferId != null) {
       host.createDirectories(directory);
-      String media = enclave.mediaDirectory(transferId) + "/" + ArchiveStore.generationName(generation);
+      // A station reads the media where it verified them; the connected side, where the import host mounts what it staged.
+      String media = (transfer.mediaPath() != null ? transfer.mediaPath() : enclave.mediaDirectory(transferId)) + "/"
+          + ArchiveStore.generationName(generation);
       for (FileEntry archive : client.archivesIn(media)) {
         String target = directory + "/" + archive.name();
         if (host.stat(target).map(FileEntry::size).orElse(-1L) != archive.size()) {

@@ -83,6 +83,12 @@ public class FourEyes implements TaskListener {
           .filter(planned -> Lifecycles.rootOf(task).equals(planned.lifecycleId()))
           .orElseThrow(() -> refusal(task, "This review names no transfer planned for its lifecycle, so it cannot be decided."));
       digest = Controls.planDigest(transfer);
+    } else if (UserTasks.REVIEW_IMPORT.equals(task.getTaskDefinitionKey())) {
+      subject = (String) task.getVariable(TRANSFER_ID);
+      Transfer transfer = transfers.find(subject == null ? "" : subject)
+          .filter(received -> Lifecycles.rootOf(task).equals(received.lifecycleId()))
+          .orElseThrow(() -> refusal(task, "This review names no media received by its lifecycle, so it cannot be decided."));
+      digest = Controls.stationImportDigest(transfer);
     } else {
       subject = task.getProcessInstanceId();
       digest = Controls.rollbackDigest(subject, (String) task.getVariable(ENCLAVE), (String) task.getVariable(LINEAGE),
@@ -91,15 +97,18 @@ public class FourEyes implements TaskListener {
     boolean approved = Boolean.TRUE.equals(task.getVariable(APPROVED));
     controls.records().recordApproval(new ControlRecords.Approval(subject, digest, approved, person.getUserId(),
         Instant.now(), (String) task.getVariable(REVIEW_COMMENT), task.getId()));
-    if (UserTasks.REVIEW_TRANSFER.equals(task.getTaskDefinitionKey()) && !approved) {
+    if (!UserTasks.APPROVE_ROLLBACK.equals(task.getTaskDefinitionKey()) && !approved) {
       transfers.moveTo(subject, TransferState.REJECTED);
     }
     task.setVariable(APPROVER, person.getUserId());
   }
 
   private static String ownRequest(DelegateTask task) {
-    String what = UserTasks.REVIEW_TRANSFER.equals(task.getTaskDefinitionKey()) ? "transfer" : "rollback";
-    return "You requested this " + what + ", so another change manager must approve it.";
+    return switch (task.getTaskDefinitionKey()) {
+      case UserTasks.REVIEW_TRANSFER -> "You requested this transfer, so another change manager must approve it.";
+      case UserTasks.REVIEW_IMPORT -> "You received these media, so another change manager must approve their import.";
+      default -> "You requested this rollback, so another change manager must approve it.";
+    };
   }
 
   static Refusal refusal(DelegateTask task, String sentence) {

@@ -1,6 +1,10 @@
 package dev.ocmirror.orchestrator.process;
 
 import dev.ocmirror.orchestrator.airgap.AcceptSiteReport;
+import dev.ocmirror.orchestrator.airgap.CheckPrerequisites;
+import dev.ocmirror.orchestrator.airgap.ReceiveMedia;
+import dev.ocmirror.orchestrator.airgap.RecordCarriedGenerations;
+import dev.ocmirror.orchestrator.airgap.WriteSiteReport;
 import dev.ocmirror.orchestrator.airgap.SiteReports;
 import dev.ocmirror.orchestrator.control.ControlRecords;
 import dev.ocmirror.orchestrator.control.Controls;
@@ -142,6 +146,30 @@ public class LifecycleConfiguration {
   @Bean
   AcceptSiteReport acceptSiteReportStep(Transfers transfers, SiteReportRecords records) {
     return new AcceptSiteReport(transfers, records);
+  }
+
+  @Bean
+  ReceiveMedia receiveMediaStep(LifecycleProperties properties, Hosts hosts, Generations generations, Transfers transfers,
+      Controls controls) {
+    return new ReceiveMedia(properties, hosts, generations, transfers, controls);
+  }
+
+  @Bean
+  CheckPrerequisites checkPrerequisitesStep(LifecycleProperties properties, Hosts hosts, Generations generations,
+      Enclaves enclaves, Transfers transfers) {
+    return new CheckPrerequisites(properties, hosts, generations, enclaves, transfers);
+  }
+
+  @Bean
+  RecordCarriedGenerations recordCarriedGenerationsStep(LifecycleProperties properties, Hosts hosts, Generations generations,
+      Transfers transfers) {
+    return new RecordCarriedGenerations(properties, hosts, generations, transfers);
+  }
+
+  @Bean
+  WriteSiteReport writeSiteReportStep(LifecycleProperties properties, Hosts hosts, Generations generations,
+      Enclaves enclaves, Transfers transfers, ClusterApplies applies, SiteReportRecords reports) {
+    return new WriteSiteReport(properties, hosts, generations, enclaves, transfers, applies, reports);
   }
 
   @Bean

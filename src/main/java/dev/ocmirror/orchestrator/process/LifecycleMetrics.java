@@ -19,7 +19,7 @@ public class LifecycleMetrics {
   public LifecycleMetrics(MeterRegistry registry, TaskService tasks) {
     this.registry = registry;
     Gauge.builder("ocmirror.approvals.waiting", tasks,
-            service -> service.createTaskQuery().taskDefinitionKeyIn(UserTasks.REVIEW_TRANSFER, UserTasks.APPROVE_ROLLBACK).count())
+            service -> service.createTaskQuery().taskDefinitionKeyIn(UserTasks.APPROVALS.toArray(String[]::new)).count())
         .description("Approvals (reviewTransfer, approveRollback) waiting for a change manager")
         .register(registry);
   }

@@ -19,15 +19,24 @@ final class OneMirrorRun {
    * same workspace. The check sees every instance, whoever starts.
    */
   static Optional<String> otherThan(DelegateExecution execution) {
+    return running(execution, Processes.BUILDING).map(other -> "lifecycle " + other
+        + " is still building or delivering a generation; one baseline or update runs at a time");
+  }
+
+  /** On a receiving station, one media receipt at a time: two imports into one cache would each check a moving target. */
+  static Optional<String> otherMediaReceiptThan(DelegateExecution execution) {
+    return running(execution, List.of(Processes.MEDIA_RECEIPT)).map(other -> "media receipt " + other
+        + " is still running; media are taken in one after the other");
+  }
+
+  private static Optional<String> running(DelegateExecution execution, List<String> processes) {
     CommandContext context = Context.getCommandContext();
     boolean checking = context.isAuthorizationCheckEnabled();
     context.disableAuthorizationCheck();
     try {
-      List<ProcessInstance> running = execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
-          .processDefinitionKeyIn(Processes.BUILDING.toArray(String[]::new)).list().stream()
-          .filter(instance -> !instance.getId().equals(Lifecycles.rootOf(execution))).toList();
-      return running.isEmpty() ? Optional.empty() : Optional.of("lifecycle " + running.get(0).getId()
-          + " is still building or delivering a generation; one baseline or update runs at a time");
+      return execution.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
+          .processDefinitionKeyIn(processes.toArray(String[]::new)).list().stream()
+          .map(ProcessInstance::getId).filter(id -> !id.equals(Lifecycles.rootOf(execution))).findFirst();
     } finally {
       if (checking) {
         context.enableAuthorizationCheck();

@@ -4,6 +4,7 @@ import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.IMAGESET_
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.REQUESTED_BY;
 
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
+import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import dev.ocmirror.orchestrator.lifecycle.PrepareConfiguration;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -21,13 +22,19 @@ public class StartScheduledUpdate implements JavaDelegate {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StartScheduledUpdate.class);
 
   private final PrepareConfiguration configurations;
+  private final LifecycleProperties properties;
 
-  public StartScheduledUpdate(PrepareConfiguration configurations) {
+  public StartScheduledUpdate(PrepareConfiguration configurations, LifecycleProperties properties) {
     this.configurations = configurations;
+    this.properties = properties;
   }
 
   @Override
   public void execute(DelegateExecution execution) {
+    if (properties.receivingStation()) {
+      // A station mirrors nothing itself: its updates arrive on media.
+      return;
+    }
     var running = OneMirrorRun.otherThan(execution);
     if (running.isPresent()) {
       LOG.warn("The scheduled update did not start: {}", running.get());

@@ -6,6 +6,8 @@ import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
 import dev.ocmirror.orchestrator.access.Refusal;
 import dev.ocmirror.orchestrator.control.ControlRecords;
 import java.time.Instant;
@@ -24,6 +26,8 @@ import org.springframework.stereotype.Component;
 public class StartValues implements ExecutionListener {
 
   private static final int MAX_CONFIG = 1 << 20;
+  private static final int MAX_PATH = 1024;
+  private static final Pattern MEDIA_PATH_FORM = Pattern.compile("/[A-Za-z0-9._/-]*");
 
   private final LifecycleProperties properties;
   private final ControlRecords records;
@@ -49,7 +53,16 @@ public class StartValues implements ExecutionListener {
         problems.add(name + ": start values are text, numbers or yes/no, not " + type.getName());
       }
     }
-    if (process.equals(Processes.ROLLBACK)) {
+    if (properties.receivingStation() && !Processes.STATION.contains(process)) {
+      problems.add("this is a receiving station; it takes media in (" + Processes.MEDIA_RECEIPT + ") and rolls back ("
+          + Processes.ROLLBACK + "), and the connected side builds and delivers generations");
+    } else if (!properties.receivingStation() && process.equals(Processes.MEDIA_RECEIPT)) {
+      problems.add("this is the connected side; media are taken in by the receiving station of their enclave");
+    } else if (process.equals(Processes.MEDIA_RECEIPT)) {
+      mediaPath(execution.getVariable(MEDIA_PATH)).ifPresent(problems::add);
+      OneMirrorRun.otherMediaReceiptThan(execution).ifPresent(problems::add);
+      execution.setVariable(ENCLAVE, properties.station().enclave());
+    } else if (process.equals(Processes.ROLLBACK)) {
       Object enclave = execution.getVariable(ENCLAVE);
       if (!(enclave instanceof String name) || properties.findEnclave(name).isEmpty()) {
         problems.add("enclave: one of " + properties.enclaveNames() + ", not " + describe(enclave));
@@ -85,6 +98,19 @@ public class StartValues implements ExecutionListener {
     }
     // The four-eyes rule reads this record, never the variable above.
     records.recordRequest(new ControlRecords.Request(execution.getProcessInstanceId(), process, user, Instant.now()));
+  }
+
+  /** Where the media are mounted: an absolute path of plain characters, as a shell-free command line takes it. */
+  static Optional<String> mediaPath(Object value) {
+    if (!(value instanceof String path) || path.isBlank()) {
+      return Optional.of("mediaPath: where the media are mounted on the import host is required");
+    }
+    if (path.length() > MAX_PATH || !MEDIA_PATH_FORM.matcher(path).matches() || path.contains("/../")
+        || path.endsWith("/..")) {
+      return Optional.of("mediaPath: an absolute path of letters, digits and . _ - / (at most " + MAX_PATH
+          + " characters, no ..), not " + describe(path.length() > 80 ? path.substring(0, 80) + "..." : path));
+    }
+    return Optional.empty();
   }
 
   private static String describe(Object value) {

@@ -39,6 +39,7 @@ public class SubmittedValues implements TaskListener {
   private static final Map<String, Set<String>> OWN_FIELDS = Map.of(
       UserTasks.REVIEW_TRANSFER, Set.of(APPROVED, REVIEW_COMMENT),
       UserTasks.APPROVE_ROLLBACK, Set.of(APPROVED, REVIEW_COMMENT),
+      UserTasks.REVIEW_IMPORT, Set.of(APPROVED, REVIEW_COMMENT),
       UserTasks.SIGN_OFF_HANDOVER, Set.of(MEDIA_ID, SEAL_NUMBER, COURIER),
       UserTasks.CONFIRM_RECEIPT, Set.of(SEAL_INTACT, RECEIVED_MEDIA_ID, RECEIVED_SEAL_NUMBER),
       UserTasks.CORRECT_CONFIGURATION, Set.of(DECISION, IMAGESET_CONFIG),
@@ -81,7 +82,7 @@ public class SubmittedValues implements TaskListener {
           problems.add("this transfer cannot be proven complete, so it cannot be approved; reject it and take a new baseline");
         }
       }
-      case UserTasks.APPROVE_ROLLBACK -> {
+      case UserTasks.APPROVE_ROLLBACK, UserTasks.REVIEW_IMPORT -> {
         Boolean approved = flag(task, APPROVED, "approve or reject", problems);
         comment(task, Boolean.FALSE.equals(approved), problems);
       }
