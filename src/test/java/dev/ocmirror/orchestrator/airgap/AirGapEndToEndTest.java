@@ -180,6 +180,15 @@ class AirGapEndToEndTest {
     LifecycleDriver people = new LifecycleDriver(engine, "op", "op2", "cm");
     HttpApi stationApi = HttpApi.anonymous(stationPort);
     awaitStation("the station to start", () -> stationApi.get("/actuator/health").status() == 200);
+    HttpApi.Response baselineHere = stationApi.as("op", "op-secret").post(
+        "/engine-rest/process-definition/key/mirror-baseline/start", "{\"variables\":{}}");
+    assertThat(baselineHere.status()).isBetween(400, 499);
+    assertThat(baselineHere.json().path("message").asText()).contains("this is a receiving station");
+    HttpApi.Response badPath = stationApi.as("op", "op-secret").post(
+        "/engine-rest/process-definition/key/media-receipt/start",
+        "{\"variables\":{\"mediaPath\":{\"value\":\"/mnt/../etc\",\"type\":\"String\"}}}");
+    assertThat(badPath.status()).isBetween(400, 499);
+    assertThat(badPath.json().path("message").asText()).contains("mediaPath: an absolute path");
 
     // Month 1: the baseline. op receives the media at the station; as they received them, they cannot approve.
     ProcessInstance baseline = people.start("mirror-baseline", LifecycleDriver.config(mirror.alpha()), "island");

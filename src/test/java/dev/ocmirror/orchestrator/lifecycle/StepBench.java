@@ -54,6 +54,19 @@ final class StepBench {
   final Path ocApplyLog;
 
   StepBench(Path dir) {
+    this(dir, ENCLAVE, null);
+  }
+
+  /**
+   * The receiving station of an enclave on the far side of an air gap: its own ledger, its enclave's cache and
+   * clusters, the connected side's public key, its own report key and return directory, and imports approved by a
+   * change manager.
+   */
+  static StepBench station(Path dir, String enclave, Path connectedPublicKey) {
+    return new StepBench(dir, enclave, connectedPublicKey);
+  }
+
+  private StepBench(Path dir, String enclaveName, Path connectedPublicKey) {
     this.dir = dir;
     JdbcDataSource h2 = new JdbcDataSource();
     h2.setURL("jdbc:h2:mem:steps-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
@@ -67,7 +80,7 @@ final class StepBench {
     records = new ControlRecords(database);
     controls = new Controls(records, enclaves);
     // As every lifecycle's first step does for the configured enclaves.
-    enclaves.ensure(ENCLAVE, Instant.now());
+    enclaves.ensure(enclaveName, Instant.now());
     try {
       KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
       Path privateKey = Files.writeString(dir.resolve("signing.pem"),
@@ -77,17 +90,21 @@ final class StepBench {
       Path oc = StandIns.oc(dir.resolve("bin"));
       ocApplyLog = oc.resolveSibling("oc-apply.log");
       LifecycleProperties.HostAccess local = new LifecycleProperties.HostAccess(true, null, null, null, null, null);
-      properties = new LifecycleProperties(
+      LifecycleProperties connected = new LifecycleProperties(
           new LifecycleProperties.Mirror(local, false, "/nonexistent/oc-mirror", path("mirror/workspaces"),
               path("mirror/cache"), path("mirror/runs"), path("mirror/store"), 1, null, null),
           new LifecycleProperties.Media(dir.resolve("media"), null),
           new LifecycleProperties.Signing(privateKey, publicKey),
           new LifecycleProperties.Approval(Duration.ofDays(2)), null, null,
-          List.of(new LifecycleProperties.Enclave(ENCLAVE, local, "/nonexistent/oc-mirror", oc.toString(), path("north/cache"),
+          List.of(new LifecycleProperties.Enclave(enclaveName, local, "/nonexistent/oc-mirror", oc.toString(), path("north/cache"),
               path("north/imports"), path("north/runs"), dir.resolve("media").toString(),
               new LifecycleProperties.Registry("https://registry.north.invalid", "mirror", null, null, null),
               List.of(new LifecycleProperties.Cluster("prod", "/etc/north/prod.kubeconfig"),
                   new LifecycleProperties.Cluster("dr", "/etc/north/dr.kubeconfig")), null, null, null, null, null)));
+      properties = connectedPublicKey == null ? connected : new LifecycleProperties(connected.mirror(), connected.media(),
+          connected.signing(), connected.approval(), connected.worker(), connected.update(), connected.enclaves(),
+          LifecycleProperties.Role.STATION, new LifecycleProperties.Station(enclaveName, connectedPublicKey, privateKey,
+              dir.resolve("return"), LifecycleProperties.StationApproval.REQUIRED));
       Files.createDirectories(dir.resolve("mirror/runs"));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -101,7 +118,7 @@ final class StepBench {
   }
 
   LifecycleProperties.Enclave north() {
-    return properties.enclave(ENCLAVE);
+    return properties.enclaves().get(0);
   }
 
   /** A lifecycle as its start event records it: who requested it. */

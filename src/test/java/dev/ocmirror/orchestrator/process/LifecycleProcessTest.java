@@ -349,6 +349,8 @@ class LifecycleProcessTest extends MockedStepsTest {
           Map.of("imagesetConfig", CONFIG, "enclaves", "north,atlantis"))).hasMessageContaining("'atlantis' is not configured");
       assertThatThrownBy(() -> runtime.startProcessInstanceByKey("mirror-baseline", Map.of()))
           .hasMessageContaining("imagesetConfig");
+      assertThatThrownBy(() -> runtime.startProcessInstanceByKey("media-receipt", Map.of("mediaPath", "/mnt/usb")))
+          .as("media are taken in by the station of their enclave").hasMessageContaining("this is the connected side");
     } finally {
       identity.clearAuthentication();
     }
