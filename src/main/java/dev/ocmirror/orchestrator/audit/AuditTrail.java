@@ -112,7 +112,9 @@ public class AuditTrail {
     List<AuditRecord.Delivery> deliveries = new ArrayList<>();
     Set<String> ids = instances.stream().map(HistoricProcessInstance::getId).collect(Collectors.toSet());
     for (HistoricProcessInstance instance : instances) {
-      if (instance.getProcessDefinitionKey().equals(Processes.DELIVERY)) {
+      // A receiving station's media receipt is its site's delivery: the same transfer, seen from the other side.
+      if (instance.getProcessDefinitionKey().equals(Processes.DELIVERY)
+          || instance.getProcessDefinitionKey().equals(Processes.MEDIA_RECEIPT)) {
         List<String> ended = endEvents.getOrDefault(instance.getId(), List.of());
         deliveries.add(delivery(instance, outcomeOf(instance, ended), variables.get(instance.getId()),
             humanByTask.getOrDefault(instance.getId(), Map.of()), ended));
@@ -353,6 +355,13 @@ public class AuditTrail {
         handover.sealNumber(), handover.courier(), handover.actor(), handover.at(),
         receipt == null ? null : receipt.actor(), receipt == null ? null : receipt.at(), (String) values.get(Variables.RECEIVED_MEDIA_ID),
         (String) values.get(Variables.RECEIVED_SEAL_NUMBER), (Boolean) values.get(Variables.SEAL_INTACT));
+    if (handover == null && transferId != null && instance.getProcessDefinitionKey().equals(Processes.MEDIA_RECEIPT)) {
+      // On a station the chain starts where the media arrived: who received them, as the station recorded it.
+      custody = this.custody.custody(transferId).stream()
+          .filter(event -> event.kind() == ControlRecords.CustodyKind.RECEIVED).reduce((first, last) -> last)
+          .map(received -> new AuditRecord.Custody(null, null, null, null, null, received.actor(), received.at(), null,
+              null, null)).orElse(null);
+    }
     String plan = (String) values.get(Variables.TRANSFER_SUMMARY);
     return new AuditRecord.Delivery((String) values.get("enclave"), instance.getId(), outcome, transferId,
         parse((String) values.get(Variables.CARRY_GENERATIONS)), values.get(Variables.TRANSFER_BYTES) instanceof Long bytes ? bytes : null,

@@ -26,7 +26,7 @@ public enum Outcome {
       Map.entry(EndEvents.NO_ROLLBACK, ABANDONED),
       Map.entry(EndEvents.REFUSED_AT_STATION, FAILED),
       Map.entry(EndEvents.MEDIA_IMPORTED, DELIVERED),
-      Map.entry(EndEvents.MEDIA_REFUSED, REJECTED),
+      Map.entry(EndEvents.MEDIA_REFUSED, FAILED),
       Map.entry(EndEvents.IMPORT_REJECTED, REJECTED));
 
   /** From the worst down: a lifecycle delivered to some enclaves and not to others takes its worst delivery's. */

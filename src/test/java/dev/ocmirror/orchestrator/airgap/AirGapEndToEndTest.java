@@ -245,6 +245,18 @@ class AirGapEndToEndTest {
     }
     recordReport(people, update4, latestReport());
     assertThat(transfers.get(month4.transferId()).state()).isEqualTo(TransferState.IMPORTED);
+
+    // The station's own audit record: who received, who approved, what came of it.
+    HttpApi compliance = stationApi.as("comp", "comp-secret");
+    JsonNode first = compliance.get("/api/audit/lifecycles/" + receipt1).json();
+    assertThat(first.at("/lifecycle/outcome").asText()).isEqualTo("DELIVERED");
+    assertThat(first.at("/lifecycle/requestedBy").asText()).isEqualTo("both");
+    assertThat(first.at("/deliveries/0/transferId").asText()).isEqualTo(month1.transferId());
+    assertThat(first.at("/deliveries/0/approver").asText()).isEqualTo("cm");
+    assertThat(first.at("/deliveries/0/custody/receivedBy").asText()).isEqualTo("both");
+    JsonNode refused = compliance.get("/api/audit/lifecycles/" + receipt3).json();
+    assertThat(refused.at("/lifecycle/outcome").asText()).isEqualTo("FAILED");
+    assertThat(refused.at("/lifecycle/note").asText()).contains("the cache lacks");
   }
 
   /** What the connected side handed over: the transfer and the media as the courier carries them. */
