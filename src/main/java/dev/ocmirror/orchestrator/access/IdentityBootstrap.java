@@ -152,7 +152,7 @@ public class IdentityBootstrap extends AbstractCamundaConfiguration {
     grants.grant(OPERATORS, Resources.FILTER, sharedFilter(filters, OPERATOR_FILTER, operatorWork, -10,
         "Handover, receipt and incident decisions for operators"), Permissions.READ);
     grants.grant(CHANGE_MANAGERS, Resources.FILTER, sharedFilter(filters, APPROVAL_FILTER, approvals, -5,
-        "Transfers and rollbacks waiting for a change manager"), Permissions.READ);
+        "Transfers, imports and rollbacks waiting for a change manager"), Permissions.READ);
     String myTasks = sharedFilter(filters, MY_TASKS_FILTER, mine, 0, "Tasks you have claimed");
     grants.grant(OPERATORS, Resources.FILTER, myTasks, Permissions.READ);
     grants.grant(CHANGE_MANAGERS, Resources.FILTER, myTasks, Permissions.READ);

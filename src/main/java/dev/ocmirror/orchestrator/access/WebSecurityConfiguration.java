@@ -41,6 +41,9 @@ public class WebSecurityConfiguration {
             // Site reports carried back from media enclaves are recorded by operators.
             .requestMatchers(withDefaults().matcher(HttpMethod.POST, "/api/enclaves/*/site-reports"))
             .hasAnyAuthority("GROUP_" + AccessGroups.OPERATORS, "GROUP_" + AccessGroups.ADMINS)
+            // A receiving station's report on demand.
+            .requestMatchers(withDefaults().matcher(HttpMethod.POST, "/api/station/site-reports"))
+            .hasAnyAuthority("GROUP_" + AccessGroups.OPERATORS, "GROUP_" + AccessGroups.ADMINS)
             .requestMatchers(withDefaults().matcher(HttpMethod.GET, "/actuator/prometheus"))
             .hasAuthority("GROUP_" + AccessGroups.ADMINS)
             .anyRequest().authenticated())

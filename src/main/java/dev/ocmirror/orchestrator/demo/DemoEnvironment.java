@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.demo;
 
+import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import dev.ocmirror.orchestrator.simulator.Layers;
 import dev.ocmirror.orchestrator.simulator.RegistryClient;
 import dev.ocmirror.orchestrator.simulator.SimulatorInstallation;
@@ -35,9 +36,31 @@ public class DemoEnvironment {
   private final DemoRegistry target;
 
   public DemoEnvironment(@Value("${orchestrator.demo.directory}") Path directory,
-      @Value("${orchestrator.demo.source-port}") int sourcePort, @Value("${orchestrator.demo.target-port}") int targetPort)
-      throws IOException {
+      @Value("${orchestrator.demo.source-port}") int sourcePort, @Value("${orchestrator.demo.target-port}") int targetPort,
+      LifecycleProperties properties) throws IOException {
     Files.createDirectories(directory);
+    keys(directory);
+    SimulatorInstallation.install(directory.resolve("bin"));
+    Path oc = directory.resolve("bin/oc");
+    Files.writeString(oc, "#!/bin/sh\n# DEMO stand-in for oc: records what would be applied; there is no cluster.\n"
+        + "echo \"$(date -u +%FT%TZ) oc $*\" >> \"$(dirname \"$0\")/../oc-apply.log\"\n");
+    Files.setPosixFilePermissions(oc, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.createDirectories(directory.resolve("kube"));
+    if (properties.receivingStation()) {
+      // The station of demo-island: only its own registry; the media bring everything else.
+      source = null;
+      target = DemoRegistry.start(directory.resolve("registries/" + properties.station().enclave()), targetPort);
+      LOG.warn("""
+
+          ******************************************************************************************
+          DEMO MODE: the RECEIVING STATION of enclave {}, oc-mirror SIMULATED, registry {}.
+          Take media in with "Receive media at the station" in Tasklist (user olivia / demo) and the
+          directory the connected side staged under {}; site reports are written to {}.
+          ******************************************************************************************""",
+          properties.station().enclave(), target.hostPort(), directory.resolve("media"),
+          properties.station().returnDirectory());
+      return;
+    }
     source = DemoRegistry.start(directory.resolve("registries/source"), sourcePort);
     target = DemoRegistry.start(directory.resolve("registries/target"), targetPort);
     RegistryClient client = new RegistryClient(source.hostPort());
@@ -52,13 +75,6 @@ public class DemoEnvironment {
     }
     Files.writeString(directory.resolve("imageset-config-month1.yaml"), config(MONTH_ONE));
     Files.writeString(directory.resolve("imageset-config-month2.yaml"), config(MONTH_TWO));
-    keys(directory);
-    SimulatorInstallation.install(directory.resolve("bin"));
-    Path oc = directory.resolve("bin/oc");
-    Files.writeString(oc, "#!/bin/sh\n# DEMO stand-in for oc: records what would be applied; there is no cluster.\n"
-        + "echo \"$(date -u +%FT%TZ) oc $*\" >> \"$(dirname \"$0\")/../oc-apply.log\"\n");
-    Files.setPosixFilePermissions(oc, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Files.createDirectories(directory.resolve("kube"));
     LOG.warn("""
 
         ******************************************************************************************
@@ -80,10 +96,13 @@ public class DemoEnvironment {
     return yaml.toString();
   }
 
+  /** The connected side's signing keys and those of demo-island's station, which both sides of the demo read. */
   private static void keys(Path directory) {
-    Path privateKey = directory.resolve("transfer-signing.pem");
-    if (!Files.exists(privateKey)) {
-      ManifestSignature.writeNewKeyPair(privateKey, directory.resolve("transfer-signing.pub.pem"));
+    for (String name : List.of("transfer-signing", "island-station")) {
+      Path privateKey = directory.resolve(name + ".pem");
+      if (!Files.exists(privateKey)) {
+        ManifestSignature.writeNewKeyPair(privateKey, directory.resolve(name + ".pub.pem"));
+      }
     }
   }
 
@@ -104,7 +123,9 @@ public class DemoEnvironment {
 
   @PreDestroy
   void stop() {
-    source.close();
+    if (source != null) {
+      source.close();
+    }
     target.close();
   }
 

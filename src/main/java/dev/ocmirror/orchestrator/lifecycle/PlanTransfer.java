@@ -69,10 +69,12 @@ public final class PlanTransfer {
     Map<String, Long> needed = generations.neededBlobs(lineage, generation);
     TransferPlan plan = planner.plan(enclaveName, generation, content, needed.keySet(), needed, cache.blobs(), imported);
     boolean proven = plan.verdict() == TransferPlan.Verdict.PROVEN_COMPLETE;
+    // Media that carry every generation from the first build on nothing the cache may or may not hold.
+    boolean assumed = cache.assumed() && plan.generations().size() < generation;
     List<String> lines = new ArrayList<>();
-    lines.add((!proven ? "NOT PROVABLE" : cache.assumed() ? "ASSUMED, NOT PROVEN" : "PROVEN COMPLETE")
+    lines.add((!proven ? "NOT PROVABLE" : assumed ? "ASSUMED, NOT PROVEN" : "PROVEN COMPLETE")
         + ": carry generation(s) " + plan.generations() + ", " + bytes(plan.bytes()));
-    if (cache.note() != null) {
+    if (cache.note() != null && (assumed || !cache.assumed())) {
       lines.add("- " + cache.note());
     }
     plan.reasons().forEach(reason -> lines.add("- " + reason));

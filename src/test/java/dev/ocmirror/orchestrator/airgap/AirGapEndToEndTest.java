@@ -193,6 +193,7 @@ class AirGapEndToEndTest {
     // Month 1: the baseline. op receives the media at the station; as they received them, they cannot approve.
     ProcessInstance baseline = people.start("mirror-baseline", LifecycleDriver.config(mirror.alpha()), "island");
     Month month1 = handOver(people, baseline, "1");
+    assertThat(month1.plan()).startsWith("PROVEN COMPLETE");
     String receipt1 = startReceipt(stationApi.as("both", "both-secret"), month1.carried());
     String review = awaitTask(stationApi, receipt1, "reviewImport");
     HttpApi.Response own = stationApi.as("both", "both-secret").post("/engine-rest/task/" + review + "/complete",
@@ -210,6 +211,7 @@ class AirGapEndToEndTest {
     // Month 2: a differential update, built on generation 1 which the report proved held.
     ProcessInstance update2 = people.start("mirror-update", LifecycleDriver.config(mirror.alpha(), mirror.beta()), "island");
     Month month2 = handOver(people, update2, "2");
+    assertThat(month2.plan()).startsWith("PROVEN COMPLETE").contains("proven from site report 1");
     String receipt2 = startReceipt(stationApi.as("op", "op-secret"), month2.carried());
     approve(stationApi, receipt2);
     assertThat(endOf(stationApi, receipt2)).isEqualTo("mediaImported");
@@ -222,6 +224,7 @@ class AirGapEndToEndTest {
     ProcessInstance update3 = people.start("mirror-update",
         LifecycleDriver.config(mirror.alpha(), mirror.beta(), mirror.gamma()), "island");
     Month month3 = handOver(people, update3, "3");
+    assertThat(month3.plan()).startsWith("PROVEN COMPLETE").contains("proven from site report 2");
     String receipt3 = startReceipt(stationApi.as("op", "op-secret"), month3.carried());
     assertThat(endOf(stationApi, receipt3)).isEqualTo("mediaRefused");
     assertThat(island.manifestDigest("mirror/demo/gamma", "v1")).as("nothing of month 3 imported").isNull();
@@ -236,6 +239,7 @@ class AirGapEndToEndTest {
     ProcessInstance update4 = people.start("mirror-update",
         LifecycleDriver.config(mirror.alpha(), mirror.beta(), mirror.gamma(), delta), "island");
     Month month4 = handOver(people, update4, "1,2,3,4");
+    assertThat(month4.plan()).startsWith("PROVEN COMPLETE").contains("site report 3").contains("the cache lost content");
     String receipt4 = startReceipt(stationApi.as("op", "op-secret"), month4.carried());
     approve(stationApi, receipt4);
     assertThat(endOf(stationApi, receipt4)).isEqualTo("mediaImported");
@@ -245,6 +249,32 @@ class AirGapEndToEndTest {
     }
     recordReport(people, update4, latestReport());
     assertThat(transfers.get(month4.transferId()).state()).isEqualTo(TransferState.IMPORTED);
+
+    // The station rolls its clusters back on its own, approved by its own change manager, and its next report says so.
+    HttpApi.Response rollback = stationApi.as("op", "op-secret").post(
+        "/engine-rest/process-definition/key/mirror-rollback/start",
+        "{\"variables\":{\"enclave\":{\"value\":\"island\",\"type\":\"String\"}}}");
+    assertThat(rollback.status()).as(rollback.body()).isEqualTo(200);
+    String rollbackId = rollback.json().path("id").asText();
+    String approveRollback = awaitTask(stationApi, rollbackId, "approveRollback");
+    assertThat(stationApi.as("cm", "cm-secret").post("/engine-rest/task/" + approveRollback + "/complete",
+        approval(true)).status()).isEqualTo(204);
+    assertThat(endOf(stationApi, rollbackId)).isEqualTo("rolledBack");
+
+    // A report on demand says the same of the site, newer; only operators ask for one.
+    assertThat(stationApi.as("cm", "cm-secret").post("/api/station/site-reports", "").status()).isEqualTo(403);
+    HttpApi.Response onDemand = stationApi.as("op", "op-secret").post("/api/station/site-reports", "");
+    assertThat(onDemand.status()).as(onDemand.body()).isEqualTo(201);
+    SiteReport now = SiteReportText.read(onDemand.body()).report();
+    assertThat(now.reportNumber()).isEqualTo(5);
+    assertThat(now.generationNumbers()).containsExactly(1, 2, 3, 4);
+    assertThat(now.cacheComplete()).isTrue();
+    assertThat(now.transfer().transferId()).isEqualTo(month4.transferId());
+    assertThat(now.clusters()).singleElement().satisfies(cluster -> {
+      // Generation 3 was refused and never live: the rollback goes back to what was live before 4.
+      assertThat(cluster.generation()).isEqualTo(2);
+      assertThat(cluster.rollback()).isTrue();
+    });
 
     // The station's own audit record: who received, who approved, what came of it.
     HttpApi compliance = stationApi.as("comp", "comp-secret");
@@ -260,20 +290,21 @@ class AirGapEndToEndTest {
   }
 
   /** What the connected side handed over: the transfer and the media as the courier carries them. */
-  private record Month(String transferId, Path carried) {
+  private record Month(String transferId, Path carried, String plan) {
   }
 
   private Month handOver(LifecycleDriver people, ProcessInstance lifecycle, String expectedGenerations) throws IOException {
     Task review = people.waitForTask("reviewTransfer", "island");
     assertThat((String) runtime.getVariable(review.getExecutionId(), "carryGenerations")).isEqualTo(expectedGenerations);
     String transferId = (String) runtime.getVariable(review.getExecutionId(), "transferId");
+    String plan = (String) runtime.getVariable(review.getExecutionId(), "transferSummary");
     people.complete("cm", review, Map.of("approved", true, "reviewComment", "ok"));
     people.complete("op", people.waitForTask("signOffHandover", "island"),
         Map.of("mediaId", "USB-" + transferId.substring(0, 8), "sealNumber", "S-1", "courier", "Dana"));
     people.waitForTask("recordSiteReport", "island");
     Path carried = dir.resolve("carried").resolve(transferId);
     copyTree(dir.resolve("media").resolve(transferId), carried);
-    return new Month(transferId, carried);
+    return new Month(transferId, carried, plan);
   }
 
   private void recordReport(LifecycleDriver people, ProcessInstance lifecycle, String report) {

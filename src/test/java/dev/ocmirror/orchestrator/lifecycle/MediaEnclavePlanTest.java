@@ -96,9 +96,13 @@ class MediaEnclavePlanTest {
   @Test
   void withoutAReportSinceTheLastTransferThePlanIsAssumedAndSaysSo() {
     PlanTransfer.Planned first = planMonth(1);
-    assertThat(first.summary()).startsWith("ASSUMED, NOT PROVEN").contains("no site report since the first transfer");
-    Transfer out = handedOver(first);
-    PlanTransfer.Planned next = planMonth(2);
+    assertThat(first.summary()).as("the first month builds on nothing the site holds").startsWith("PROVEN COMPLETE")
+        .doesNotContain("assumed");
+    report(1, handedOver(first), true);
+    Transfer out = handedOver(planMonth(2));
+    // The ledger believes month 1 is there (the report said so) but nothing answered transfer 2 yet.
+    PlanTransfer.Planned next = planMonth(3);
+    assertThat(next.generations()).containsExactly(2, 3);
     assertThat(next.summary()).startsWith("ASSUMED, NOT PROVEN")
         .contains("no site report since transfer " + out.sequence()).contains("CUMULATIVE");
   }
