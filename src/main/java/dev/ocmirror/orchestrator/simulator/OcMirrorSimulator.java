@@ -459,11 +459,7 @@ public final class OcMirrorSimulator {
         }
       }
     }
-    if (!isc.additional().isEmpty()) {
-      log("INFO", "🔍 collecting additional images...");
-    }
-    isc.additional().forEach(image -> images.add(MirrorImage.plain(Kind.ADDITIONAL, image.original())));
-    return new Plan(unblocked(isc, images), releases, selections, isc.catalogs());
+    return withAdditionalImages(isc, images, releases, selections);
   }
 
   /**
@@ -535,6 +531,12 @@ public final class OcMirrorSimulator {
         }
       }
     }
+    return withAdditionalImages(isc, images, releases, selections);
+  }
+
+  /** Both workflows collect the additional images last, as oc-mirror does, and drop what the configuration blocks. */
+  private Plan withAdditionalImages(SimulatorConfiguration isc, List<MirrorImage> images, List<Releases.Release> releases,
+      Map<String, OperatorCatalog.Selection> selections) {
     if (!isc.additional().isEmpty()) {
       log("INFO", "🔍 collecting additional images...");
     }

@@ -8,6 +8,7 @@ import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.process.LifecycleDriver;
 import dev.ocmirror.orchestrator.simulator.MirrorFixture;
 import dev.ocmirror.orchestrator.support.HttpApi;
+import dev.ocmirror.orchestrator.support.OtherJvm;
 import dev.ocmirror.orchestrator.support.ServiceTest;
 import dev.ocmirror.orchestrator.support.StandIns;
 import dev.ocmirror.orchestrator.support.TestPostgres;
@@ -20,12 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.camunda.bpm.engine.HistoryService;
@@ -101,7 +100,6 @@ class AirGapEndToEndTest {
     }
     Path site = dir.resolve("station");
     Map<String, String> properties = new java.util.LinkedHashMap<>();
-    properties.put("spring.profiles.active", "test");
     properties.put("server.port", Integer.toString(stationPort));
     properties.put("spring.datasource.url", TestPostgres.url(STATION_DATABASE));
     properties.put("spring.datasource.username", TestPostgres.user());
@@ -125,18 +123,7 @@ class AirGapEndToEndTest {
     properties.put("orchestrator.enclaves[0].registry.namespace", "mirror");
     properties.put("orchestrator.enclaves[0].clusters[0].name", "prod");
     properties.put("orchestrator.enclaves[0].clusters[0].kubeconfig", site.resolve("kube/prod").toString());
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", classPath(), "dev.ocmirror.orchestrator.OrchestratorApplication"));
-    properties.forEach((key, value) -> command.add("--" + key + "=" + value));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("station.log").toFile()).start();
-  }
-
-  /** This JVM's class path without the project directory itself, whose bpmn/ would be deployed twice. */
-  private static String classPath() {
-    Path project = Path.of("").toAbsolutePath();
-    return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-        .filter(entry -> !entry.isBlank() && !Path.of(entry).toAbsolutePath().normalize().equals(project))
-        .collect(Collectors.joining(java.io.File.pathSeparator));
+    return OtherJvm.start(properties, dir.resolve("station.log"));
   }
 
   private static void ssh(Map<String, String> properties, String prefix) {

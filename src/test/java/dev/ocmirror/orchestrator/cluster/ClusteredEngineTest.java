@@ -6,6 +6,7 @@ import dev.ocmirror.orchestrator.process.LifecycleDriver;
 import dev.ocmirror.orchestrator.process.OcMirrorWorker;
 import dev.ocmirror.orchestrator.simulator.MirrorFixture;
 import dev.ocmirror.orchestrator.support.ServiceTest;
+import dev.ocmirror.orchestrator.support.OtherJvm;
 import dev.ocmirror.orchestrator.support.StandIns;
 import dev.ocmirror.orchestrator.transfer.ManifestSignature;
 import dev.ocmirror.orchestrator.support.TestPostgres;
@@ -19,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -99,21 +99,12 @@ class ClusteredEngineTest {
   }
 
   /** The second node: the same service in its own JVM, on the same database and hosts. */
-  private static Process startNodeB() throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", classPath(), "dev.ocmirror.orchestrator.OrchestratorApplication",
-        "--spring.profiles.active=test", "--server.port=0", "--camunda.bpm.generic-properties.properties.hostname=node-b",
-        "--orchestrator.worker.worker-id=node-b"));
-    SHARED.forEach((key, value) -> command.add("--" + key + "=" + value));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("node-b.log").toFile()).start();
-  }
-
-  /** This JVM's class path without the project directory itself, whose bpmn/ would be deployed twice. */
-  private static String classPath() {
-    Path project = Path.of("").toAbsolutePath();
-    return Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-        .filter(entry -> !entry.isBlank() && !Path.of(entry).toAbsolutePath().normalize().equals(project))
-        .collect(Collectors.joining(java.io.File.pathSeparator));
+  private static Process startNodeB() {
+    Map<String, String> properties = new java.util.LinkedHashMap<>(SHARED);
+    properties.put("server.port", "0");
+    properties.put("camunda.bpm.generic-properties.properties.hostname", "node-b");
+    properties.put("orchestrator.worker.worker-id", "node-b");
+    return OtherJvm.start(properties, dir.resolve("node-b.log"));
   }
 
   @AfterAll
