@@ -9,6 +9,7 @@ import dev.ocmirror.orchestrator.ledger.Transfer;
 import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
 import dev.ocmirror.orchestrator.lifecycle.Hosts;
+import dev.ocmirror.orchestrator.lifecycle.ImportPrerequisites;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import dev.ocmirror.orchestrator.remote.Host;
 import dev.ocmirror.orchestrator.transfer.TransferManifest;
@@ -25,7 +26,7 @@ import java.util.TreeSet;
  * missing, so that the connected side can send the cumulative set instead of a differential archive that would fail
  * with {@code manifest unknown}.
  */
-public final class CheckPrerequisites {
+public final class CheckPrerequisites implements ImportPrerequisites {
 
   private final LifecycleProperties properties;
   private final Hosts hosts;
@@ -42,6 +43,7 @@ public final class CheckPrerequisites {
     this.transfers = transfers;
   }
 
+  @Override
   public void check(String transferId) {
     Transfer transfer = transfers.get(transferId);
     LifecycleProperties.Enclave enclave = properties.enclave(transfer.enclave());

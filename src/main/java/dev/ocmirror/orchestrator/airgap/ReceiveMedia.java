@@ -43,6 +43,17 @@ public final class ReceiveMedia {
     this.controls = controls;
   }
 
+  private void record(TransferManifest manifest, String enclave, TransferState state, long bytes, String manifestSha256,
+      String lifecycleId, String mediaPath) {
+    if (!generations.lineageExists(manifest.lineage())) {
+      generations.createLineage(manifest.lineage(), manifest.createdBy(), Instant.now());
+    }
+    int target = manifest.generations().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    transfers.record(new Transfer(manifest.transferId(), enclave, manifest.lineage(), target, manifest.generations(), bytes,
+        manifestSha256, state, Instant.now(), manifest.createdBy(), lifecycleId,
+        manifest.prerequisites() == null ? null : manifest.prerequisites().sequence(), mediaPath));
+  }
+
   public record Received(String transferId, String lineage, List<Integer> generations, int files, long bytes) {
   }
 
@@ -82,21 +93,26 @@ public final class ReceiveMedia {
     Optional<Transfer> earlier = manifest.transferId() == null ? Optional.empty() : transfers.find(manifest.transferId());
     earlier.filter(transfer -> transfer.state() == TransferState.IMPORTED).ifPresent(done -> problems.add("transfer "
         + done.id() + " was already imported here (received " + done.createdAt() + "); these media hold nothing new"));
+    String manifestSha256 = Sha256.hex(receipt.manifestBytes());
     if (!problems.isEmpty()) {
+      boolean authenticForThisSite = report.signature() == MediaReport.SignatureState.VALID
+          && station.enclave().equals(manifest.enclave()) && manifest.transferId() != null;
+      if (authenticForThisSite && earlier.isEmpty()) {
+        // The site report written now answers their transfer: refused.
+        record(manifest, enclave.name(), TransferState.REFUSED_AT_STATION, report.bytesVerified(), manifestSha256,
+            lifecycleId, mediaPath);
+      } else if (authenticForThisSite && earlier.get().state() != TransferState.IMPORTED) {
+        transfers.receivedAgain(manifest.transferId(), lifecycleId, mediaPath, manifestSha256);
+        transfers.moveTo(manifest.transferId(), TransferState.REFUSED_AT_STATION);
+      }
       throw new DecisionNeeded(DecisionNeeded.Reason.MEDIA_REJECTED, "The media at " + mediaPath + " were refused with "
           + problems.size() + " problem(s); nothing was imported", String.join("\n", problems));
-    }
-    String manifestSha256 = Sha256.hex(receipt.manifestBytes());
-    if (!generations.lineageExists(manifest.lineage())) {
-      generations.createLineage(manifest.lineage(), manifest.createdBy(), Instant.now());
     }
     if (earlier.isPresent()) {
       transfers.receivedAgain(manifest.transferId(), lifecycleId, mediaPath, manifestSha256);
     } else {
-      int target = manifest.generations().stream().mapToInt(Integer::intValue).max().orElseThrow();
-      transfers.record(new Transfer(manifest.transferId(), enclave.name(), manifest.lineage(), target, manifest.generations(),
-          report.bytesVerified(), manifestSha256, TransferState.RECEIVED, Instant.now(), manifest.createdBy(), lifecycleId,
-          manifest.prerequisites().sequence(), mediaPath));
+      record(manifest, enclave.name(), TransferState.RECEIVED, report.bytesVerified(), manifestSha256, lifecycleId,
+          mediaPath);
     }
     controls.records().recordCustody(new ControlRecords.CustodyEvent(manifest.transferId(), ControlRecords.CustodyKind.RECEIVED,
         receivedBy, Instant.now(), null, "media at " + mediaPath));

@@ -15,7 +15,9 @@ import dev.ocmirror.orchestrator.ocmirror.config.ImageSetConfigurationReader;
 import dev.ocmirror.orchestrator.remote.Host;
 import dev.ocmirror.orchestrator.transfer.TransferManifest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -37,6 +39,12 @@ public final class RecordCarriedGenerations {
     this.hosts = hosts;
     this.generations = generations;
     this.transfers = transfers;
+  }
+
+  private static Map<String, String> signed(List<TransferManifest.ManifestFile> archives) {
+    Map<String, String> signed = new HashMap<>();
+    archives.forEach(file -> signed.put(file.path().substring(file.path().lastIndexOf('/') + 1), file.sha256()));
+    return signed;
   }
 
   public void record(String transferId) {
@@ -65,7 +73,7 @@ public final class RecordCarriedGenerations {
         try {
           new LedgerIngest(generations).ingest(new LedgerIngest.Request(manifest.lineage(), number, contents.configText(),
               ImageSetConfigurationReader.digest(reader.read(contents.configText())), contents.ocMirrorVersion(), directory,
-              host, paths, List.copyOf(contents.images().keySet()), manifest.createdBy()));
+              host, paths, List.copyOf(contents.images().keySet()), manifest.createdBy(), signed(archives)));
         } catch (LedgerException | ArchiveDamagedException refused) {
           throw new DecisionNeeded(DecisionNeeded.Reason.MEDIA_REJECTED, "The station's ledger refused generation " + number
               + " of these media: " + refused.getMessage(), directory + " on " + host.name());

@@ -98,6 +98,14 @@ public final class WriteSiteReport {
         importedGenerations, BlobSets.digest(held), held.size() == blobs.size(), blobs.size() - held.size(),
         List.copyOf(live.values()), acknowledgement);
     String text = SiteReportText.write(report, ManifestSignature.readPrivateKey(station.reportPrivateKey()));
+    SiteReportText.Signed signed = SiteReportText.read(text);
+    // On record first: a report written at the same moment takes the same number, and the ledger's key refuses it
+    // before any file exists.
+    reports.record(new SiteReportRecords.RecordedReport(enclave.name(), number, report.createdAt(), report.createdAt(), null,
+        lineage, report.generationNumbers(), report.cacheBlobSetDigest(), report.cacheComplete(), report.cacheComplete(),
+        acknowledgement == null ? null : acknowledgement.transferId(),
+        acknowledgement == null ? null : acknowledgement.sequence(),
+        acknowledgement == null ? null : acknowledgement.outcome().name(), text, signed.signature()));
     Path file = station.returnDirectory().resolve("site-report-" + enclave.name() + "-" + number + ".txt");
     try {
       Files.createDirectories(station.returnDirectory());
@@ -107,12 +115,6 @@ public final class WriteSiteReport {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the site report to " + station.returnDirectory() + ": " + e.getMessage(), e);
     }
-    SiteReportText.Signed signed = SiteReportText.read(text);
-    reports.record(new SiteReportRecords.RecordedReport(enclave.name(), number, report.createdAt(), report.createdAt(), null,
-        lineage, report.generationNumbers(), report.cacheBlobSetDigest(), report.cacheComplete(), report.cacheComplete(),
-        acknowledgement == null ? null : acknowledgement.transferId(),
-        acknowledgement == null ? null : acknowledgement.sequence(),
-        acknowledgement == null ? null : acknowledgement.outcome().name(), text, signed.signature()));
     return new Written(number, file, text);
   }
 }

@@ -28,8 +28,19 @@ public final class LedgerIngest {
    * @param imageReferences the images of the run's configuration as the cache names them ({@code repo:tag},
    *     {@code repo:sha256-<hex>} for digest references)
    */
+  /**
+   * @param signedSha256 for archives carried on media: each archive's file name and the SHA-256 its signed manifest
+   *     gives; an archive that is not the one signed is refused. Null for archives the service made itself.
+   */
   public record Request(String lineageId, int number, String configText, String configDigest, String ocMirrorVersion,
-      String storePath, Host host, List<String> archives, List<String> imageReferences, String requestedBy) {
+      String storePath, Host host, List<String> archives, List<String> imageReferences, String requestedBy,
+      Map<String, String> signedSha256) {
+
+    public Request(String lineageId, int number, String configText, String configDigest, String ocMirrorVersion,
+        String storePath, Host host, List<String> archives, List<String> imageReferences, String requestedBy) {
+      this(lineageId, number, configText, configDigest, ocMirrorVersion, storePath, host, archives, imageReferences,
+          requestedBy, null);
+    }
   }
 
   public record Result(long generationId, List<ArchiveInventory> archives, int blobs, long bytes) {
@@ -47,6 +58,15 @@ public final class LedgerIngest {
               + ", so the next is " + expected));
     }
     List<ArchiveInventory> inventories = reader.readAll(request.host(), request.archives());
+    if (request.signedSha256() != null) {
+      for (ArchiveInventory inventory : inventories) {
+        String signed = request.signedSha256().get(inventory.fileName());
+        if (!inventory.sha256().equals(signed)) {
+          throw new LedgerException("Archive " + inventory.fileName() + " of generation " + request.number() + " is not the"
+              + " one its manifest signs (sha256 " + inventory.sha256() + ", signed " + signed + ")");
+        }
+      }
+    }
 
     Set<String> history = new HashSet<>();
     inventories.forEach(inventory -> history.addAll(inventory.history()));

@@ -14,6 +14,10 @@ import dev.ocmirror.orchestrator.remote.Command;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
 import dev.ocmirror.orchestrator.remote.FileEntry;
 import dev.ocmirror.orchestrator.remote.Host;
+import dev.ocmirror.orchestrator.integrity.Sha256;
+import dev.ocmirror.orchestrator.transfer.TransferManifest;
+import java.util.Map;
+import java.util.TreeMap;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -26,6 +30,7 @@ public final class ImportGeneration implements OcMirrorStep {
 
   // Tens of gigabytes from removable media.
   private static final Duration COPY_LIMIT = Duration.ofHours(12);
+  private static final int MAX_MANIFEST = 16 << 20;
 
   private final LifecycleProperties properties;
   private final Hosts hosts;
@@ -33,15 +38,22 @@ public final class ImportGeneration implements OcMirrorStep {
   private final Enclaves enclaves;
   private final Transfers transfers;
   private final Controls controls;
+  private final ImportPrerequisites prerequisites;
 
   public ImportGeneration(LifecycleProperties properties, Hosts hosts, Generations generations, Enclaves enclaves,
       Transfers transfers, Controls controls) {
+    this(properties, hosts, generations, enclaves, transfers, controls, ImportPrerequisites.NONE);
+  }
+
+  public ImportGeneration(LifecycleProperties properties, Hosts hosts, Generations generations, Enclaves enclaves,
+      Transfers transfers, Controls controls, ImportPrerequisites prerequisites) {
     this.properties = properties;
     this.hosts = hosts;
     this.generations = generations;
     this.enclaves = enclaves;
     this.transfers = transfers;
     this.controls = controls;
+    this.prerequisites = prerequisites;
   }
 
   @Override
@@ -65,6 +77,11 @@ public final class ImportGeneration implements OcMirrorStep {
     Transfer transfer = transferId == null ? null : transfers.get(transferId);
     if (transfer != null && properties.receivingStation()) {
       controls.requireStationImport(transfer, properties.station().approvalRequired());
+      try {
+        prerequisites.check(transferId);
+      } catch (DecisionNeeded missing) {
+        throw new DecisionNeeded(DecisionNeeded.Reason.IMPORT_FAILED, missing.getMessage(), missing.details());
+      }
     } else if (transfer != null) {
       controls.requireVerifiedReceiptToImport(transfer, enclave.senderMayConfirmReceipt());
     }
@@ -77,16 +94,9 @@ public final class ImportGeneration implements OcMirrorStep {
     String directory = enclave.importDirectory(lineage, generation);
     Host host = client.host();
     if (transferId != null) {
-      host.createDirectories(directory);
       // A station reads the media where it verified them; the connected side, where the import host mounts what it staged.
-      String media = (transfer.mediaPath() != null ? transfer.mediaPath() : enclave.mediaDirectory(transferId)) + "/"
-          + ArchiveStore.generationName(generation);
-      for (FileEntry archive : client.archivesIn(media)) {
-        String target = directory + "/" + archive.name();
-        if (host.stat(target).map(FileEntry::size).orElse(-1L) != archive.size()) {
-          host.runToSuccess(Command.of("cp", "--", archive.path(), target), "copy " + archive.path(), COPY_LIMIT);
-        }
-      }
+      String media = transfer.mediaPath() != null ? transfer.mediaPath() : enclave.mediaDirectory(transferId);
+      copyVerified(host, transfer, media, generation, directory);
     }
     if (client.archivesIn(directory).isEmpty()) {
       throw new IllegalStateException("No archives of generation " + generation + " in " + directory + " on " + host.name());
@@ -107,6 +117,51 @@ public final class ImportGeneration implements OcMirrorStep {
     }
     return OutcomeVerdicts.of(outcome, run, purpose, DecisionNeeded.Reason.IMPORT_FAILED,
         new RunVerdict.Results(null, null, null, null, generation));
+  }
+
+  /**
+   * Copies exactly the archives the verified manifest lists for this generation, and holds each copy to the SHA-256
+   * the manifest signs: media changed between their verification and the import (an archive swapped or added where
+   * they are mounted) import nothing. The manifest itself must still be the one verified.
+   */
+  private static void copyVerified(Host host, Transfer transfer, String media, int generation, String directory) {
+    byte[] bytes = host.read(media + "/" + TransferManifest.FILE_NAME, MAX_MANIFEST);
+    if (!Sha256.hex(bytes).equals(transfer.manifestSha256())) {
+      throw changed(transfer, "the manifest at " + media + " is not the one verified");
+    }
+    String prefix = ArchiveStore.generationName(generation) + "/";
+    Map<String, TransferManifest.ManifestFile> listed = new TreeMap<>();
+    for (TransferManifest.ManifestFile file : TransferManifest.parse(bytes).files()) {
+      String name = file.path().startsWith(prefix) ? file.path().substring(prefix.length()) : null;
+      if (name != null && !name.isEmpty() && !name.contains("/")) {
+        listed.put(name, file);
+      }
+    }
+    host.createDirectories(directory);
+    for (FileEntry present : host.list(directory)) {
+      if (present.name().endsWith(".tar") && !listed.containsKey(present.name())) {
+        throw changed(transfer, "archive " + present.name() + " in " + directory + " is not on the manifest");
+      }
+    }
+    for (Map.Entry<String, TransferManifest.ManifestFile> archive : listed.entrySet()) {
+      String target = directory + "/" + archive.getKey();
+      TransferManifest.ManifestFile file = archive.getValue();
+      boolean copied = host.stat(target).map(FileEntry::size).orElse(-1L) == file.size()
+          && host.sha256(target).equals(file.sha256());
+      if (!copied) {
+        String source = media + "/" + file.path();
+        host.runToSuccess(Command.of("cp", "--", source, target), "copy " + source, COPY_LIMIT);
+        if (!host.sha256(target).equals(file.sha256())) {
+          throw changed(transfer, "archive " + file.path() + " no longer has the SHA-256 its manifest signs");
+        }
+      }
+    }
+  }
+
+  private static DecisionNeeded changed(Transfer transfer, String what) {
+    return new DecisionNeeded(DecisionNeeded.Reason.IMPORT_FAILED, "The media of transfer " + transfer.id()
+        + " changed after they were verified: " + what + "; nothing of them was imported",
+        "Restore the media as they were staged and try again, or abandon the import.");
   }
 
   private LifecycleProperties.Enclave enclave(Purpose purpose) {

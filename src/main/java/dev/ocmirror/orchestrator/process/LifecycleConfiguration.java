@@ -117,8 +117,8 @@ public class LifecycleConfiguration {
 
   @Bean
   ImportGeneration importGenerationStep(LifecycleProperties properties, Hosts hosts, Generations generations,
-      Enclaves enclaves, Transfers transfers, Controls controls) {
-    return new ImportGeneration(properties, hosts, generations, enclaves, transfers, controls);
+      Enclaves enclaves, Transfers transfers, Controls controls, CheckPrerequisites prerequisites) {
+    return new ImportGeneration(properties, hosts, generations, enclaves, transfers, controls, prerequisites);
   }
 
   @Bean

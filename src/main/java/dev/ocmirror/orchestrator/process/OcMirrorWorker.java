@@ -3,6 +3,7 @@ package dev.ocmirror.orchestrator.process;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Topics;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables;
 import dev.ocmirror.orchestrator.control.ControlRefused;
+import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
 import dev.ocmirror.orchestrator.lifecycle.Hosts;
 import dev.ocmirror.orchestrator.lifecycle.ImportGeneration;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
@@ -143,6 +144,9 @@ public class OcMirrorWorker implements SmartLifecycle {
         } catch (ControlRefused | RunRefused refused) {
           // Retrying cannot bring the missing record into being: an incident at once, with what is missing.
           fail(task, refused.getMessage(), stackTrace(refused), RetryPolicy.INTERVAL, 0);
+        } catch (DecisionNeeded decision) {
+          // Found before any run started (media changed since their verification): a person decides, as after a run.
+          decide(task, decision.reason(), decision.getMessage(), decision.details());
         } catch (RuntimeException e) {
           if (running) {
             fail(task, "oc-mirror step failed: " + e.getMessage(), stackTrace(e), RetryPolicy.INTERVAL);
@@ -156,6 +160,12 @@ public class OcMirrorWorker implements SmartLifecycle {
       });
     }
     return tasks.size();
+  }
+
+  private void decide(LockedExternalTask task, DecisionNeeded.Reason reason, String message, String details) {
+    externalTasks.handleBpmnError(task.getId(), workerId, reason.name(), message, Map.of(Variables.FAILURE_REASON,
+        reason.name(), Variables.FAILURE_SUMMARY, message, Variables.FAILURE_DETAILS,
+        StepDelegate.truncated(details == null ? "" : details)));
   }
 
   private void work(LockedExternalTask task) {
@@ -207,9 +217,7 @@ public class OcMirrorWorker implements SmartLifecycle {
           : verdict.kind().name());
       switch (verdict.kind()) {
         case COMPLETED -> externalTasks.complete(task.getId(), workerId, variables(verdict.results()));
-        case DECISION_NEEDED -> externalTasks.handleBpmnError(task.getId(), workerId, verdict.reason().name(), verdict.message(),
-            Map.of(Variables.FAILURE_REASON, verdict.reason().name(), Variables.FAILURE_SUMMARY, verdict.message(),
-                Variables.FAILURE_DETAILS, StepDelegate.truncated(verdict.details())));
+        case DECISION_NEEDED -> decide(task, verdict.reason(), verdict.message(), verdict.details());
         case TECHNICAL_FAULT -> fail(task, verdict.message(), verdict.details(), verdict.retryAfter());
       }
     }

@@ -23,10 +23,13 @@ final class OneMirrorRun {
         + " is still building or delivering a generation; one baseline or update runs at a time");
   }
 
-  /** On a receiving station, one media receipt at a time: two imports into one cache would each check a moving target. */
-  static Optional<String> otherMediaReceiptThan(DelegateExecution execution) {
-    return running(execution, List.of(Processes.MEDIA_RECEIPT)).map(other -> "media receipt " + other
-        + " is still running; media are taken in one after the other");
+  /**
+   * On a receiving station, one import at a time, media receipt or rollback: two imports into one cache would each
+   * check a moving target, and both apply cluster resources.
+   */
+  static Optional<String> otherStationImportThan(DelegateExecution execution) {
+    return running(execution, Processes.STATION).map(other -> "process instance " + other
+        + " is still taking media in or rolling back; a station does one after the other");
   }
 
   private static Optional<String> running(DelegateExecution execution, List<String> processes) {

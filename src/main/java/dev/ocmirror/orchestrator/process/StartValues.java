@@ -60,9 +60,12 @@ public class StartValues implements ExecutionListener {
       problems.add("this is the connected side; media are taken in by the receiving station of their enclave");
     } else if (process.equals(Processes.MEDIA_RECEIPT)) {
       mediaPath(execution.getVariable(MEDIA_PATH)).ifPresent(problems::add);
-      OneMirrorRun.otherMediaReceiptThan(execution).ifPresent(problems::add);
+      OneMirrorRun.otherStationImportThan(execution).ifPresent(problems::add);
       execution.setVariable(ENCLAVE, properties.station().enclave());
     } else if (process.equals(Processes.ROLLBACK)) {
+      if (properties.receivingStation()) {
+        OneMirrorRun.otherStationImportThan(execution).ifPresent(problems::add);
+      }
       Object enclave = execution.getVariable(ENCLAVE);
       if (!(enclave instanceof String name) || properties.findEnclave(name).isEmpty()) {
         problems.add("enclave: one of " + properties.enclaveNames() + ", not " + describe(enclave));

@@ -100,7 +100,11 @@ class StationStepsTest {
         southStation.transfers, southStation.controls).receive(media.toString(), southStation.lifecycle("rita"), "rita"))
         .isInstanceOfSatisfying(DecisionNeeded.class, refused -> assertThat(refused.details())
             .contains("the media are for enclave north, and this station serves south"));
-    assertThat(station.transfers.ofLifecycle(receipt)).as("nothing refused is on record").isEmpty();
+    assertThat(station.transfers.ofLifecycle(receipt)).as("only authentic media for this site are on record, refused")
+        .singleElement().satisfies(refused -> {
+          assertThat(refused.state()).isEqualTo(TransferState.REFUSED_AT_STATION);
+          assertThat(refused.mediaPath()).isEqualTo(tampered.toString());
+        });
 
     ReceiveMedia.Received received = receive.receive(media.toString(), receipt, "rita");
 
@@ -189,6 +193,89 @@ class StationStepsTest {
           .hasMessageContaining("No change manager of the station has approved");
     }
     assertThat(Path.of(station.north().importDirectory(lineage, 1))).as("nothing copied").doesNotExist();
+  }
+
+  @Test
+  void mediaChangedAfterTheirVerificationImportNothing() throws IOException {
+    Path media = staged(1);
+    Transfer transfer = station.transfers.get(receive.receive(media.toString(), station.lifecycle("rita"), "rita")
+        .transferId());
+    approve(transfer, "carla", true, Controls.stationImportDigest(transfer));
+    Path archive = media.resolve("generation-000001/mirror_000001.tar");
+    flipByte(archive);
+    assertThatThrownBy(() -> record.record(transfer.id())).isInstanceOfSatisfying(DecisionNeeded.class, refused ->
+        assertThat(refused.getMessage()).contains("is not the one its manifest signs"));
+    assertThat(station.generations.find(lineage, 1)).as("nothing recorded").isEmpty();
+
+    ImportGeneration importGeneration = new ImportGeneration(station.properties, station.hosts, station.generations,
+        station.enclaves, station.transfers, station.controls, prerequisites);
+    OcMirrorStep.Purpose purpose = new OcMirrorStep.Purpose(transfer.lifecycleId(), StepBench.ENCLAVE, lineage, 1, null, 1,
+        transfer.id(), 1);
+    Path imports = Path.of(station.north().importDirectory(lineage, 1));
+    try (var host = importGeneration.openHost(purpose)) {
+      var client = importGeneration.client(host, purpose);
+      assertThatThrownBy(() -> importGeneration.start(client, "run-1", purpose)).isInstanceOfSatisfying(
+          DecisionNeeded.class, refused -> {
+            assertThat(refused.reason()).isEqualTo(DecisionNeeded.Reason.IMPORT_FAILED);
+            assertThat(refused.getMessage()).contains("changed after they were verified")
+                .contains("no longer has the SHA-256 its manifest signs");
+          });
+
+      flipByte(archive);
+      Files.writeString(imports.resolve("mirror_000002.tar"), "not carried");
+      assertThatThrownBy(() -> importGeneration.start(client, "run-2", purpose)).isInstanceOfSatisfying(
+          DecisionNeeded.class, refused -> assertThat(refused.getMessage()).contains("mirror_000002.tar")
+              .contains("is not on the manifest"));
+
+      Files.delete(imports.resolve("mirror_000002.tar"));
+      // As verified now: the copy is made again and holds; what stops the run here is that no oc-mirror exists.
+      assertThatThrownBy(() -> importGeneration.start(client, "run-3", purpose))
+          .isNotInstanceOfAny(DecisionNeeded.class, ControlRefused.class);
+      assertThat(Files.mismatch(archive, imports.resolve("mirror_000001.tar"))).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void theStationChecksWhatTheMediaBuildOnAgainWhenTheImportStarts() {
+    Path baseline = staged(1);
+    connected.enclaves.recordImport(StepBench.ENCLAVE, lineage, 1, Instant.now());
+    connected.cacheHolds(archived.get(0));
+    Path differential = staged(2);
+    String month1 = receive.receive(baseline.toString(), station.lifecycle("rita"), "rita").transferId();
+    record.record(month1);
+    station.enclaves.recordImport(StepBench.ENCLAVE, lineage, 1, Instant.now());
+    station.cacheHolds(archived.get(0));
+    Transfer month2 = station.transfers.get(receive.receive(differential.toString(), station.lifecycle("rita"), "rita")
+        .transferId());
+    prerequisites.check(month2.id());
+    approve(month2, "carla", true, Controls.stationImportDigest(month2));
+
+    // While the approval waited, the cache was pruned.
+    String lost = archived.get(0).iterator().next();
+    Path.of(station.north().cacheDirectory(), ".oc-mirror/.cache/docker/registry/v2/blobs/sha256", lost.substring(7, 9),
+        lost.substring(7), "data").toFile().delete();
+    ImportGeneration importGeneration = new ImportGeneration(station.properties, station.hosts, station.generations,
+        station.enclaves, station.transfers, station.controls, prerequisites);
+    OcMirrorStep.Purpose purpose = new OcMirrorStep.Purpose(month2.lifecycleId(), StepBench.ENCLAVE, lineage, 2, null, 2,
+        month2.id(), 1);
+    try (var host = importGeneration.openHost(purpose)) {
+      var client = importGeneration.client(host, purpose);
+      assertThatThrownBy(() -> importGeneration.start(client, "run-1", purpose)).isInstanceOfSatisfying(
+          DecisionNeeded.class, refused -> {
+            assertThat(refused.reason()).isEqualTo(DecisionNeeded.Reason.IMPORT_FAILED);
+            assertThat(refused.getMessage()).contains("the cache lacks 1");
+          });
+    }
+    assertThat(Path.of(station.north().importDirectory(lineage, 2))).as("nothing copied").doesNotExist();
+  }
+
+  private static void flipByte(Path file) throws IOException {
+    try (RandomAccessFile archive = new RandomAccessFile(file.toFile(), "rw")) {
+      archive.seek(600);
+      int value = archive.read();
+      archive.seek(600);
+      archive.write(value ^ 1);
+    }
   }
 
   @Test
