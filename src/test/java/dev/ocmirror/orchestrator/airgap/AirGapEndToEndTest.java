@@ -127,11 +127,7 @@ class AirGapEndToEndTest {
   }
 
   private static void ssh(Map<String, String> properties, String prefix) {
-    properties.put(prefix + ".host", "127.0.0.1");
-    properties.put(prefix + ".port", Integer.toString(sshd.port()));
-    properties.put(prefix + ".user", sshd.target().user());
-    properties.put(prefix + ".private-key", sshd.target().privateKey().toString());
-    properties.put(prefix + ".known-hosts", sshd.target().knownHosts().toString());
+    properties.putAll(sshd.hostProperties(prefix));
   }
 
   @AfterAll
@@ -139,15 +135,7 @@ class AirGapEndToEndTest {
     if (station != null) {
       station.destroyForcibly();
     }
-    for (AutoCloseable part : new AutoCloseable[] {island, mirror, sshd}) {
-      try {
-        if (part != null) {
-          part.close();
-        }
-      } catch (Exception ignored) {
-        // Best effort: the temporary directory goes with the machine.
-      }
-    }
+    TestSshd.closeAll(island, mirror, sshd);
   }
 
   @Autowired

@@ -19,17 +19,14 @@ import dev.ocmirror.orchestrator.support.TestSshd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
-import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.junit.jupiter.api.AfterAll;
@@ -118,24 +115,12 @@ class LifecycleEndToEndTest {
   }
 
   private static void ssh(Map<String, String> properties, String prefix) {
-    properties.put(prefix + ".host", "127.0.0.1");
-    properties.put(prefix + ".port", Integer.toString(sshd.port()));
-    properties.put(prefix + ".user", sshd.target().user());
-    properties.put(prefix + ".private-key", sshd.target().privateKey().toString());
-    properties.put(prefix + ".known-hosts", sshd.target().knownHosts().toString());
+    properties.putAll(sshd.hostProperties(prefix));
   }
 
   @AfterAll
   static void stopRealParts() {
-    for (AutoCloseable part : new AutoCloseable[] {north, south, content, sshd}) {
-      try {
-        if (part != null) {
-          part.close();
-        }
-      } catch (Exception ignored) {
-        // Best effort: the temporary directory goes with the machine.
-      }
-    }
+    TestSshd.closeAll(north, south, content, sshd);
   }
 
   @Autowired

@@ -10,41 +10,17 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.when;
 
-import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
 import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
-import dev.ocmirror.orchestrator.lifecycle.CloseTransfer;
 import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
-import dev.ocmirror.orchestrator.lifecycle.PlanRollback;
-import dev.ocmirror.orchestrator.lifecycle.PlanTransfer;
-import dev.ocmirror.orchestrator.lifecycle.PrepareConfiguration;
-import dev.ocmirror.orchestrator.lifecycle.RecordGeneration;
-import dev.ocmirror.orchestrator.lifecycle.StageMedia;
-import dev.ocmirror.orchestrator.lifecycle.VerifyReceipt;
-import dev.ocmirror.orchestrator.support.ServiceTest;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import java.util.function.Supplier;
-import org.camunda.bpm.engine.ExternalTaskService;
-import org.camunda.bpm.engine.HistoryService;
-import org.camunda.bpm.engine.IdentityService;
-import org.camunda.bpm.engine.ManagementService;
-import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.RuntimeService;
-import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
-import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.runtime.Job;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /** Every path of the process models, each outcome provoked through the replaced domain steps. */
 class LifecycleProcessTest extends MockedStepsTest {

@@ -1,13 +1,10 @@
 package dev.ocmirror.orchestrator.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.when;
 
 import dev.ocmirror.orchestrator.ledger.Generations;
@@ -17,7 +14,6 @@ import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
 import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
 import dev.ocmirror.orchestrator.lifecycle.CloseTransfer;
-import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
 import dev.ocmirror.orchestrator.lifecycle.PlanRollback;
 import dev.ocmirror.orchestrator.lifecycle.PlanTransfer;
 import dev.ocmirror.orchestrator.lifecycle.PrepareConfiguration;
@@ -45,7 +41,6 @@ import org.camunda.bpm.engine.task.Task;
 import org.camunda.bpm.engine.test.assertions.bpmn.BpmnAwareTests;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;

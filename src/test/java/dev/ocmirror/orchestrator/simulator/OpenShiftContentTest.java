@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ocmirror.orchestrator.remote.Command;
 import dev.ocmirror.orchestrator.remote.CommandResult;
 import dev.ocmirror.orchestrator.remote.LocalHost;
-import dev.ocmirror.orchestrator.remote.OutputListener;
 import dev.ocmirror.orchestrator.support.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,13 +1,11 @@
 package dev.ocmirror.orchestrator.support;
 
-import dev.ocmirror.orchestrator.integrity.Sha256;
 import dev.ocmirror.orchestrator.simulator.Layers;
 import dev.ocmirror.orchestrator.simulator.RegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -89,6 +89,27 @@ public final class TestSshd implements AutoCloseable {
     return dir;
   }
 
+  /** The service's configuration of a host reached through this server, under a prefix such as orchestrator.mirror.host. */
+  public java.util.Map<String, String> hostProperties(String prefix) {
+    SshTarget target = target();
+    return java.util.Map.of(prefix + ".host", target.host(), prefix + ".port", Integer.toString(port),
+        prefix + ".user", target.user(), prefix + ".private-key", target.privateKey().toString(),
+        prefix + ".known-hosts", target.knownHosts().toString());
+  }
+
+  /** Stops real parts a test started, whichever of them started: the temporary directory goes with the machine. */
+  public static void closeAll(AutoCloseable... parts) {
+    for (AutoCloseable part : parts) {
+      try {
+        if (part != null) {
+          part.close();
+        }
+      } catch (Exception ignored) {
+        // Best effort, so that one part failing to stop does not keep the others running.
+      }
+    }
+  }
+
   public int port() {
     return port;
   }

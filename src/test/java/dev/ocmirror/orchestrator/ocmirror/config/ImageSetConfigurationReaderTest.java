@@ -1,7 +1,6 @@
 package dev.ocmirror.orchestrator.ocmirror.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
