@@ -14,7 +14,7 @@ import dev.ocmirror.orchestrator.remote.Command;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
 import dev.ocmirror.orchestrator.remote.FileEntry;
 import dev.ocmirror.orchestrator.remote.Host;
-import dev.ocmirror.orchestrator.integrity.Sha256;
+import dev.ocmirror.orchestrator.transfer.ReceiptVerifier;
 import dev.ocmirror.orchestrator.transfer.TransferManifest;
 import java.util.Map;
 import java.util.TreeMap;
@@ -30,7 +30,6 @@ public final class ImportGeneration implements OcMirrorStep {
 
   // Tens of gigabytes from removable media.
   private static final Duration COPY_LIMIT = Duration.ofHours(12);
-  private static final int MAX_MANIFEST = 16 << 20;
 
   private final LifecycleProperties properties;
   private final Hosts hosts;
@@ -125,13 +124,11 @@ public final class ImportGeneration implements OcMirrorStep {
    * they are mounted) import nothing. The manifest itself must still be the one verified.
    */
   private static void copyVerified(Host host, Transfer transfer, String media, int generation, String directory) {
-    byte[] bytes = host.read(media + "/" + TransferManifest.FILE_NAME, MAX_MANIFEST);
-    if (!Sha256.hex(bytes).equals(transfer.manifestSha256())) {
-      throw changed(transfer, "the manifest at " + media + " is not the one verified");
-    }
+    TransferManifest manifest = ReceiptVerifier.manifestAsVerified(host, media, transfer.manifestSha256())
+        .orElseThrow(() -> changed(transfer, "the manifest at " + media + " is not the one verified"));
     String prefix = ArchiveStore.generationName(generation) + "/";
     Map<String, TransferManifest.ManifestFile> listed = new TreeMap<>();
-    for (TransferManifest.ManifestFile file : TransferManifest.parse(bytes).files()) {
+    for (TransferManifest.ManifestFile file : manifest.files()) {
       String name = file.path().startsWith(prefix) ? file.path().substring(prefix.length()) : null;
       if (name != null && !name.isEmpty() && !name.contains("/")) {
         listed.put(name, file);

@@ -38,7 +38,6 @@ class ReceiveMediaDelegate extends StepDelegate {
           .ifPresent(transfer -> execution.setVariable(TRANSFER_ID, transfer.id()));
       throw refused;
     }
-    execution.setVariable(ENCLAVE, properties.station().enclave());
     execution.setVariable(TRANSFER_ID, received.transferId());
     execution.setVariable(LINEAGE, received.lineage());
     execution.setVariable(GENERATION, received.generations().stream().mapToInt(Integer::intValue).max().orElseThrow());

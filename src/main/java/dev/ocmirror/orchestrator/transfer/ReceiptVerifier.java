@@ -1,5 +1,6 @@
 package dev.ocmirror.orchestrator.transfer;
 
+import dev.ocmirror.orchestrator.integrity.Sha256;
 import dev.ocmirror.orchestrator.remote.FileEntry;
 import dev.ocmirror.orchestrator.remote.Host;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,15 @@ public final class ReceiptVerifier {
   private static final int MAX_MANIFEST = 16 << 20;
 
   public record Receipt(TransferManifest manifest, byte[] manifestBytes, MediaReport report) {
+  }
+
+  /**
+   * The manifest of media verified before, read again where they lie: empty when it is no longer the one whose SHA-256
+   * was recorded at their verification.
+   */
+  public static Optional<TransferManifest> manifestAsVerified(Host host, String mediaDirectory, String verifiedSha256) {
+    byte[] bytes = host.read(mediaDirectory + "/" + TransferManifest.FILE_NAME, MAX_MANIFEST);
+    return Sha256.hex(bytes).equals(verifiedSha256) ? Optional.of(TransferManifest.parse(bytes)) : Optional.empty();
   }
 
   public Receipt verify(Host host, String mediaDirectory, PublicKey publicKey) {
