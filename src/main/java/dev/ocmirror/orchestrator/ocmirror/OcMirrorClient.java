@@ -188,10 +188,26 @@ public final class OcMirrorClient {
     return runs.attach(runId);
   }
 
-  public OcMirrorProgress progress(DetachedRun run) {
-    OcMirrorLog log = readLog(run);
-    return new OcMirrorProgress(run.status(), log.imagesToCopy(), log.imagesDone(), log.imageErrors(), log.currentImage(),
-        run.tail(8192));
+  /** A watch on a run's progress that reads only what its log gained since the last look. */
+  public ProgressWatch watch(DetachedRun run) {
+    return new ProgressWatch(runs.attach(run.id()));
+  }
+
+  public static final class ProgressWatch {
+
+    private final DetachedRun run;
+    private final OcMirrorLog log = new OcMirrorLog();
+
+    private ProgressWatch(DetachedRun run) {
+      this.run = run;
+    }
+
+    public OcMirrorProgress look() {
+      RunStatus status = run.status();
+      run.readNewLines((stream, line) -> log.accept(line));
+      return new OcMirrorProgress(status, log.imagesToCopy(), log.imagesDone(), log.imageErrors(), log.currentImage(),
+          run.tail(8192));
+    }
   }
 
   /**

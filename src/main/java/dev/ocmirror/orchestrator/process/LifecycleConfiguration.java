@@ -13,6 +13,7 @@ import dev.ocmirror.orchestrator.ledger.Enclaves;
 import dev.ocmirror.orchestrator.ledger.Generations;
 import dev.ocmirror.orchestrator.ledger.SiteReportRecords;
 import dev.ocmirror.orchestrator.ledger.Transfers;
+import dev.ocmirror.orchestrator.progress.RunProgressRecords;
 import dev.ocmirror.orchestrator.lifecycle.ApplyClusterResources;
 import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
 import dev.ocmirror.orchestrator.lifecycle.CloseTransfer;
@@ -65,6 +66,11 @@ public class LifecycleConfiguration {
   @Bean
   SiteReportRecords siteReportRecords(DataSource dataSource) {
     return new SiteReportRecords(dataSource);
+  }
+
+  @Bean
+  RunProgressRecords runProgressRecords(DataSource dataSource) {
+    return new RunProgressRecords(dataSource);
   }
 
   @Bean

@@ -13,6 +13,8 @@ import dev.ocmirror.orchestrator.lifecycle.RunVerdict;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorClient;
 import dev.ocmirror.orchestrator.ocmirror.OcMirrorProgress;
 import dev.ocmirror.orchestrator.ocmirror.RunRefused;
+import dev.ocmirror.orchestrator.progress.RunProgress;
+import dev.ocmirror.orchestrator.progress.RunProgressRecords;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
 import dev.ocmirror.orchestrator.remote.Host;
 import java.net.InetAddress;
@@ -46,6 +48,8 @@ import org.springframework.stereotype.Component;
 public class OcMirrorWorker implements SmartLifecycle {
 
   private static final Logger LOG = LoggerFactory.getLogger(OcMirrorWorker.class);
+  /** How often a followed run's progress is looked at for people watching it. */
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
   private static final List<String> VARIABLES = List.of(Variables.LINEAGE, Variables.GENERATION, Variables.IMAGESET_CONFIG,
       Variables.ENCLAVE, Variables.IMPORT_GENERATION, Variables.TRANSFER_ID);
 
@@ -53,6 +57,7 @@ public class OcMirrorWorker implements SmartLifecycle {
   private final RuntimeService runtime;
   private final LifecycleProperties.Worker settings;
   private final LifecycleMetrics metrics;
+  private final RunProgressRecords progressRecords;
   private final Map<String, OcMirrorStep> stepsByTopic;
   private Map<String, OcMirrorStep> steps = Map.of();
   private final String workerId;
@@ -62,8 +67,9 @@ public class OcMirrorWorker implements SmartLifecycle {
   private volatile boolean running;
 
   public OcMirrorWorker(ExternalTaskService externalTasks, RuntimeService runtime, LifecycleProperties properties,
-      Hosts hosts, ImportGeneration importGeneration, LifecycleMetrics metrics) {
+      Hosts hosts, ImportGeneration importGeneration, LifecycleMetrics metrics, RunProgressRecords progressRecords) {
     this.metrics = metrics;
+    this.progressRecords = progressRecords;
     this.externalTasks = externalTasks;
     this.runtime = runtime;
     this.settings = properties.worker();
@@ -187,8 +193,14 @@ public class OcMirrorWorker implements SmartLifecycle {
       }
       LOG.info("{} run {} for process instance {} on {}", run.startedNow() ? "Started" : "Reattached to", runId,
           task.getProcessInstanceId(), host.name());
+      ProgressBoard board = new ProgressBoard(task, purpose, runId, host.name(), client.watch(run));
       Instant nextHeartbeat = Instant.now();
+      Instant nextLook = Instant.now();
       while (!run.status().finished()) {
+        if (!Instant.now().isBefore(nextLook)) {
+          board.look();
+          nextLook = Instant.now().plus(PROGRESS_EVERY);
+        }
         if (!Instant.now().isBefore(nextHeartbeat)) {
           Lock lock = lock(task);
           if (lock == Lock.GONE) {
@@ -200,7 +212,7 @@ public class OcMirrorWorker implements SmartLifecycle {
           if (lock == Lock.LOST) {
             return;
           }
-          report(task, client.progress(run));
+          board.report();
           nextHeartbeat = Instant.now().plus(settings.lockDuration().dividedBy(4));
         }
         try {
@@ -211,7 +223,8 @@ public class OcMirrorWorker implements SmartLifecycle {
           return;
         }
       }
-      report(task, client.progress(run));
+      board.look();
+      board.report();
       RunVerdict verdict = step.finish(client, run, purpose);
       metrics.runFinished(task.getTopicName(), verdict.kind() == RunVerdict.Kind.DECISION_NEEDED ? verdict.reason().name()
           : verdict.kind().name());
@@ -271,14 +284,60 @@ public class OcMirrorWorker implements SmartLifecycle {
     }
   }
 
-  /** Progress on the task's execution, where Cockpit shows it: images done of total, and when. */
-  private void report(LockedExternalTask task, OcMirrorProgress progress) {
-    try {
-      runtime.setVariableLocal(task.getExecutionId(), Variables.OC_MIRROR_PROGRESS, progress.summary() + " at "
-          + Instant.now());
-    } catch (RuntimeException e) {
-      LOG.debug("Cannot report progress of {}: {}", task.getId(), e.toString());
+  /**
+   * What a followed run is doing: on the progress board every few seconds, which the lifecycle pages read from any
+   * node; and, less often, on the task's execution, where Cockpit shows it.
+   */
+  private final class ProgressBoard {
+
+    private final LockedExternalTask task;
+    private final OcMirrorStep.Purpose purpose;
+    private final String runId;
+    private final String hostName;
+    private final OcMirrorClient.ProgressWatch watch;
+    private final String lifecycleId;
+    private final Instant startedAt = Instant.now();
+    private OcMirrorProgress last;
+
+    ProgressBoard(LockedExternalTask task, OcMirrorStep.Purpose purpose, String runId, String hostName,
+        OcMirrorClient.ProgressWatch watch) {
+      this.task = task;
+      this.purpose = purpose;
+      this.runId = runId;
+      this.hostName = hostName;
+      this.watch = watch;
+      this.lifecycleId = lifecycleOf(task.getProcessInstanceId());
     }
+
+    void look() {
+      try {
+        last = watch.look();
+        progressRecords.record(new RunProgress(runId, lifecycleId, task.getProcessInstanceId(), task.getTopicName(),
+            hostName, purpose.enclave(), startedAt, Instant.now(), last.status().state().name(), last.imagesTotal(),
+            last.imagesDone(), last.imageErrors(), last.currentImage(), last.logTail()));
+      } catch (RuntimeException e) {
+        // Watching is a courtesy to people: a failed look must not fail the run.
+        LOG.debug("Cannot look at the progress of run {}: {}", runId, e.toString());
+      }
+    }
+
+    void report() {
+      if (last == null) {
+        return;
+      }
+      try {
+        runtime.setVariableLocal(task.getExecutionId(), Variables.OC_MIRROR_PROGRESS, last.summary() + " at " + Instant.now());
+      } catch (RuntimeException e) {
+        LOG.debug("Cannot report progress of {}: {}", task.getId(), e.toString());
+      }
+    }
+  }
+
+  private String lifecycleOf(String processInstanceId) {
+    org.camunda.bpm.engine.runtime.ProcessInstance instance = runtime.createProcessInstanceQuery()
+        .processInstanceId(processInstanceId).singleResult();
+    return instance == null || instance.getRootProcessInstanceId() == null ? processInstanceId
+        : instance.getRootProcessInstanceId();
   }
 
   private void fail(LockedExternalTask task, String message, String details, Duration retryAfter) {

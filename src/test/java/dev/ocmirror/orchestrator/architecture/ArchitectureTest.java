@@ -22,7 +22,7 @@ class ArchitectureTest {
 
   private static final String[] DOMAIN = {"..orchestrator.lifecycle..", "..orchestrator.ledger..",
       "..orchestrator.transfer..", "..orchestrator.ocmirror..", "..orchestrator.remote..", "..orchestrator.control..",
-      "..orchestrator.integrity..", "..orchestrator.registry..", "..orchestrator.simulator..", "..orchestrator.airgap.."};
+      "..orchestrator.integrity..", "..orchestrator.registry..", "..orchestrator.simulator..", "..orchestrator.airgap..", "..orchestrator.progress.."};
 
   @Test
   void theDomainKnowsNoEngine() {

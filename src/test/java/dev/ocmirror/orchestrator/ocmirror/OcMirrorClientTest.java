@@ -208,9 +208,10 @@ class OcMirrorClientTest {
         OcMirrorClient client = new OcMirrorClient(host, settings);
         DetachedRun run = client.startMirrorToDisk("remote-m2d", workspace, dir.resolve("rc").toString(),
             config(alpha, beta, gamma), false, null);
+        OcMirrorClient.ProgressWatch watch = client.watch(run);
         Awaitility.await("the run's image count").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-            .until(() -> client.progress(run).imagesTotal() != null);
-        OcMirrorProgress progress = client.progress(run);
+            .until(() -> watch.look().imagesTotal() != null);
+        OcMirrorProgress progress = watch.look();
         assertThat(progress.status().state()).isEqualTo(RunStatus.State.RUNNING);
         assertThat(progress.imagesTotal()).isEqualTo(3);
         sshd.kill();
@@ -221,7 +222,7 @@ class OcMirrorClientTest {
         OcMirrorOutcome outcome = finish(client, client.attach("remote-m2d"), Workflow.MIRROR_TO_DISK, workspace);
         assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
         assertThat(outcome.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(3, 3));
-        assertThat(client.progress(client.attach("remote-m2d")).imagesDone()).isEqualTo(3);
+        assertThat(client.watch(client.attach("remote-m2d")).look().imagesDone()).isEqualTo(3);
       }
     }
   }
@@ -247,8 +248,9 @@ class OcMirrorClientTest {
     OcMirrorOutcome month1 = finish(plain, m2d, Workflow.MIRROR_TO_DISK, workspace);
     assertThat(month1.verdict()).as(month1.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
     assertThat(month1.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(2, 2));
-    assertThat(plain.progress(m2d).imagesDone()).isEqualTo(2);
-    assertThat(plain.progress(m2d).imagesTotal()).isEqualTo(2);
+    OcMirrorProgress done = plain.watch(m2d).look();
+    assertThat(done.imagesDone()).isEqualTo(2);
+    assertThat(done.imagesTotal()).isEqualTo(2);
     assertThat(plain.archivesIn(workspace)).singleElement().satisfies(archive -> assertThat(archive.size()).isPositive());
 
     OcMirrorClient parallel = new OcMirrorClient(new LocalHost(), new OcMirrorSettings(v416, runs,

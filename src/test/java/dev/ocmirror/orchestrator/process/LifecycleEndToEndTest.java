@@ -415,6 +415,6 @@ class LifecycleEndToEndTest {
     return new OcMirrorWorker(externalTasks, runtime, new dev.ocmirror.orchestrator.lifecycle.LifecycleProperties(
         properties.mirror(), properties.media(), properties.signing(), properties.approval(), settings, properties.update(),
         properties.enclaves()),
-        hosts, importGeneration, metrics);
+        hosts, importGeneration, metrics, new dev.ocmirror.orchestrator.progress.RunProgressRecords(dataSource));
   }
 }
