@@ -110,8 +110,12 @@ public final class TransferPlanner {
     long baseline = neededBlobSizes.values().stream().mapToLong(Long::longValue).sum();
     return List.of(
         new TransferPlan.Alternative(TransferPlan.AlternativeKind.CUMULATIVE, all, cumulative,
-            "every generation " + all.get(0) + ".." + target + " of the lineage, imported in order into the cache"),
+            "every generation " + all.get(0) + ".." + target + " of the lineage, imported in order into the cache. Choose it"
+                + " when the enclave's cache is in doubt: it needs nothing from the cache"),
         new TransferPlan.Alternative(TransferPlan.AlternativeKind.NEW_BASELINE, List.of(), baseline,
-            "a new full mirror (new lineage) holding every blob of generation " + target + "; about this size"));
+            "a new full mirror (a new lineage) holding every blob generation " + target + " needs. Choose it when archives"
+                + " this plan needs were deleted, or to start the lineage afresh. The size counts the image blobs alone;"
+                + " an archive also holds oc-mirror's metadata and tar framing, so it comes out larger and this figure"
+                + " can look smaller than the plan's"));
   }
 }

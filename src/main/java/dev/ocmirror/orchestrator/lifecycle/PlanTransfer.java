@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -73,7 +72,7 @@ public final class PlanTransfer {
     boolean assumed = cache.assumed() && plan.generations().size() < generation;
     List<String> lines = new ArrayList<>();
     lines.add((!proven ? "NOT PROVABLE" : assumed ? "ASSUMED, NOT PROVEN" : "PROVEN COMPLETE")
-        + ": carry generation(s) " + plan.generations() + ", " + bytes(plan.bytes()));
+        + ": carry generation(s) " + plan.generations() + ", " + Sizes.words(plan.bytes()));
     if (cache.note() != null && (assumed || !cache.assumed())) {
       lines.add("- " + cache.note());
     }
@@ -92,7 +91,7 @@ public final class PlanTransfer {
     }
     lines.add("Alternatives:");
     plan.alternatives().forEach(alternative -> lines.add("- " + alternative.kind() + ": " + alternative.description() + ", "
-        + bytes(alternative.bytes())));
+        + Sizes.words(alternative.bytes())));
     String transferId = UUID.randomUUID().toString();
     transfers.record(new Transfer(transferId, enclaveName, lineage, generation, plan.generations(), plan.bytes(), null,
         TransferState.PLANNED, Instant.now(), requestedBy, lifecycleId, transfers.nextSequence(enclaveName), null));
@@ -150,10 +149,4 @@ public final class PlanTransfer {
     return blobs;
   }
 
-  static String bytes(long bytes) {
-    if (bytes < 1 << 20) {
-      return bytes + " bytes";
-    }
-    return String.format(Locale.ROOT, "%.1f MiB (%d bytes)", bytes / 1048576.0, bytes);
-  }
 }

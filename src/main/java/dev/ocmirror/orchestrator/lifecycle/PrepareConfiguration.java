@@ -34,7 +34,7 @@ public final class PrepareConfiguration {
   }
 
   /**
-   * @param diffSummary the change against the lineage's last generation in a few lines (baseline: what it holds)
+   * @param diffSummary the change against the lineage's last generation, item by item (baseline: what it holds)
    */
   public record Prepared(String lineage, int generation, String configDigest, String diffSummary, boolean configChanged) {
   }
@@ -52,14 +52,16 @@ public final class PrepareConfiguration {
     if (baseline) {
       return new Prepared(UUID.randomUUID().toString(), 1, digest, "Baseline of a new lineage: " + config.channels().size()
           + " release channel(s), " + config.operators().size() + " operator catalog(s), " + config.additionalImages().size()
-          + " additional image(s), " + config.helmRepositories().size() + " Helm repositories", true);
+          + " additional image(s), " + config.helmRepositories().size() + " Helm repositories\n"
+          + ConfigurationDiff.contentOf(config).listing(), true);
     }
     String lineage = generations.latestLineage().orElseThrow(() -> new DecisionNeeded(DecisionNeeded.Reason.NO_BASELINE,
         "There is no baseline yet: an update continues a lineage, so start mirror-baseline first", ""));
     int last = generations.last(lineage).orElseThrow();
     GenerationRecord previous = generations.find(lineage, last).orElseThrow();
     ConfigurationDiff diff = ConfigurationDiff.between(reader.read(previous.configText()), config);
-    return new Prepared(lineage, last + 1, digest, diff.summary(), !diff.isEmpty());
+    return new Prepared(lineage, last + 1, digest, diff.isEmpty() ? diff.summary() : "Against generation " + last + ":\n"
+        + diff.listing(), !diff.isEmpty());
   }
 
   /**
@@ -75,6 +77,11 @@ public final class PrepareConfiguration {
         throw new IllegalStateException("Cannot read the scheduled update's configuration " + file + ": " + e.getMessage(), e);
       }
     }
+    return latestConfiguration();
+  }
+
+  /** The configuration of the newest generation: where the next update starts from. Empty before the baseline. */
+  public Optional<String> latestConfiguration() {
     return generations.latestLineage().flatMap(lineage -> generations.last(lineage)
         .flatMap(number -> generations.find(lineage, number))).map(GenerationRecord::configText);
   }

@@ -104,6 +104,45 @@ public record ConfigurationDiff(List<Change> changes) {
     return String.join("\n", lines);
   }
 
+  /**
+   * Every change, one per line, under "Added", "Removed" and "Changed": what a reviewer checks item by item. A
+   * summary shortens the lists; this never does.
+   */
+  public String listing() {
+    if (changes.isEmpty()) {
+      return "No change to the configuration.";
+    }
+    List<String> lines = new ArrayList<>();
+    for (Kind kind : Kind.values()) {
+      List<Change> ofKind = changes.stream().filter(change -> change.kind() == kind).toList();
+      if (ofKind.isEmpty()) {
+        continue;
+      }
+      lines.add(switch (kind) {
+        case ADDED -> "Added";
+        case REMOVED -> "Removed";
+        case CHANGED -> "Changed";
+      } + " (" + ofKind.size() + "):");
+      for (Change change : ofKind) {
+        lines.add(switch (kind) {
+          case ADDED -> "  + " + change.area().words() + " " + change.item();
+          case REMOVED -> "  - " + change.area().words() + " " + change.item();
+          case CHANGED -> "  ~ " + change.area().words() + " " + change.item() + ": " + change.before() + " -> " + change.after();
+        });
+      }
+    }
+    return String.join("\n", lines);
+  }
+
+  /** Everything a configuration holds, as the changes from nothing to it: what a new lineage's baseline mirrors. */
+  public static ConfigurationDiff contentOf(ImageSetConfiguration config) {
+    ImageSetConfiguration nothing = new ImageSetConfiguration(config.kind(), config.apiVersion(), config.archiveSize(),
+        new ImageSetConfiguration.Mirror(config.mirror().platform() == null ? null : new ImageSetConfiguration.Platform(
+            null, config.mirror().platform().graph(), config.mirror().platform().architectures(), null, null,
+            config.mirror().platform().platforms()), null, null, null, null, null));
+    return between(nothing, config);
+  }
+
   private static <T> void compare(List<Change> changes, Area area, Map<String, T> before, Map<String, T> after,
       Function<T, String> describe) {
     for (String key : union(before, after)) {

@@ -14,6 +14,28 @@ class ConfigurationDiffTest {
   final ImageSetConfiguration august = reader.read(ImageSetConfigurationReaderTest.MONTH);
 
   @Test
+  void theListingNamesEveryItemAddedRemovedOrChangedWhereTheSummaryShortens() {
+    StringBuilder tools = new StringBuilder("  - name: registry.redhat.io/ubi9/ubi:latest\n");
+    for (int i = 1; i <= 5; i++) {
+      tools.append("  - name: quay.io/demo/tool-").append(i).append(":v1\n");
+    }
+    ConfigurationDiff diff = ConfigurationDiff.between(august, reader.read(ImageSetConfigurationReaderTest.MONTH
+        .replace("  - name: registry.redhat.io/ubi9/ubi:latest\n", tools.toString())));
+    assertThat(diff.summary()).contains("5 additional images added").contains(", ...");
+    assertThat(diff.listing()).startsWith("Added (5):\n")
+        .contains("  + additional image quay.io/demo/tool-1:v1\n", "  + additional image quay.io/demo/tool-5:v1")
+        .doesNotContain("Removed", "Changed");
+  }
+
+  @Test
+  void aBaselineListsEverythingItHolds() {
+    String listing = ConfigurationDiff.contentOf(august).listing();
+    assertThat(listing).startsWith("Added (").contains("  + platform channel stable-4.19",
+        "  + operator package registry.redhat.io/redhat/redhat-operator-index:v4.19 web-terminal",
+        "  + additional image registry.redhat.io/ubi9/ubi:latest").doesNotContain("Changed", "architectures");
+  }
+
+  @Test
   void identicalConfigurationsHaveNoDiff() {
     ConfigurationDiff diff = ConfigurationDiff.between(august, reader.read(ImageSetConfigurationReaderTest.MONTH));
     assertThat(diff.isEmpty()).isTrue();
