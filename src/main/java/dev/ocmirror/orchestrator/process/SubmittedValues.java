@@ -193,7 +193,7 @@ public class SubmittedValues implements TaskListener {
     if (comment != null && !(comment instanceof String)) {
       problems.add(REVIEW_COMMENT + " must be text");
     } else if (required && (comment == null || ((String) comment).isBlank())) {
-      problems.add(REVIEW_COMMENT + ": say why it is rejected");
+      problems.add("a rejection needs a comment that says why (" + REVIEW_COMMENT + ")");
     } else if (comment != null && ((String) comment).length() > MAX_COMMENT) {
       problems.add(REVIEW_COMMENT + ": at most " + MAX_COMMENT + " characters");
     }

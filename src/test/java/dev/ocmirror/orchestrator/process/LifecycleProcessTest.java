@@ -58,7 +58,7 @@ class LifecycleProcessTest extends MockedStepsTest {
     mirrorRunsSucceed();
     Task review = approval("reviewTransfer");
     assertThatThrownBy(() -> complete("cm", review, Map.of("approved", false)))
-        .hasMessageContaining("say why it is rejected");
+        .hasMessageContaining("a rejection needs a comment that says why");
     complete("cm", review, Map.of("approved", false, "reviewComment", "not this month"));
     runJobs();
 
