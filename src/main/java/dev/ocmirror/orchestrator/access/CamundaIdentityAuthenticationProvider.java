@@ -33,6 +33,11 @@ public class CamundaIdentityAuthenticationProvider implements AuthenticationProv
         || !identityService.checkPassword(userId, credentials.toString())) {
       throw new BadCredentialsException("Bad credentials");
     }
+    return signedIn(identityService, userId);
+  }
+
+  /** The user as Spring Security knows them, with their groups as they are now. */
+  static Authentication signedIn(IdentityService identityService, String userId) {
     List<GrantedAuthority> authorities = identityService.createGroupQuery().groupMember(userId).list().stream()
         .map(group -> (GrantedAuthority) new SimpleGrantedAuthority(GROUP_PREFIX + group.getId()))
         .toList();

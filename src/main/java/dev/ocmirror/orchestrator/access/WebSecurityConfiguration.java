@@ -5,6 +5,7 @@ import static org.springframework.security.web.servlet.util.matcher.PathPatternR
 import java.time.Clock;
 import java.time.Duration;
 import org.camunda.bpm.engine.IdentityService;
+import org.camunda.bpm.engine.ProcessEngine;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -15,20 +16,27 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
- * Two doors. The APIs ({@code /engine-rest}, {@code /api}) take HTTP Basic credentials on every request and
- * keep no session. Camunda's webapps keep their own login, session and CSRF protection. The health endpoint
- * is open for probes; every other path is closed.
+ * Three doors. The APIs ({@code /engine-rest}, {@code /api}) take HTTP Basic credentials on every request and
+ * keep no session (reading {@code /api} also works with the webapps' sign-in). Camunda's webapps keep their own
+ * login, session and CSRF protection, and the service's pages ({@code /lifecycles}) use that login. The health
+ * endpoint and the sign-in page are open; every other path is closed.
  */
 @Configuration
 public class WebSecurityConfiguration {
 
+  /** The groups that may watch lifecycles: whoever may read process instances. */
+  private static final String[] WATCHERS = {"GROUP_" + AccessGroups.OPERATORS, "GROUP_" + AccessGroups.CHANGE_MANAGERS,
+      "GROUP_" + AccessGroups.COMPLIANCE, "GROUP_" + AccessGroups.ADMINS};
+
   @Bean
   @Order(1)
-  SecurityFilterChain apiSecurity(HttpSecurity http, CamundaIdentityAuthenticationProvider identityProvider)
-      throws Exception {
+  SecurityFilterChain apiSecurity(HttpSecurity http, CamundaIdentityAuthenticationProvider identityProvider,
+      IdentityService identityService, ProcessEngine engine) throws Exception {
     // PathPatternRequestMatcher, not a String matcher: a String becomes an MVC matcher and misses Jersey's servlet.
     http.securityMatcher(new OrRequestMatcher(withDefaults().matcher("/engine-rest/**"), withDefaults().matcher("/api/**"),
             withDefaults().matcher("/actuator/prometheus")))
@@ -48,18 +56,42 @@ public class WebSecurityConfiguration {
             .hasAuthority("GROUP_" + AccessGroups.ADMINS)
             .anyRequest().authenticated())
         .httpBasic(Customizer.withDefaults())
+        // Reading with the webapps' sign-in (the audit pages from a lifecycle's page); writing takes credentials.
+        .addFilterBefore(new WebappSignIn(identityService, engine.getName(), false), BasicAuthenticationFilter.class)
         .csrf(csrf -> csrf.disable())
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
     return http.build();
   }
 
+  /**
+   * The service's own pages for people, behind the webapps' sign-in; starting a lifecycle from them is a form
+   * with Spring's CSRF token. Not signed in: the sign-in page; not allowed: the 403 page.
+   */
   @Bean
   @Order(2)
+  SecurityFilterChain pageSecurity(HttpSecurity http, IdentityService identityService, ProcessEngine engine)
+      throws Exception {
+    http.securityMatcher(new OrRequestMatcher(withDefaults().matcher("/lifecycles"), withDefaults().matcher("/lifecycles/**")))
+        .authorizeHttpRequests(requests -> requests
+            .requestMatchers(withDefaults().matcher("/lifecycles/new-update"))
+            .hasAnyAuthority("GROUP_" + AccessGroups.OPERATORS, "GROUP_" + AccessGroups.ADMINS)
+            .requestMatchers(withDefaults().matcher(HttpMethod.GET, "/lifecycles/**"), withDefaults().matcher(HttpMethod.GET, "/lifecycles"))
+            .hasAnyAuthority(WATCHERS)
+            .anyRequest().denyAll())
+        .addFilterBefore(new WebappSignIn(identityService, engine.getName(), true), AnonymousAuthenticationFilter.class)
+        .exceptionHandling(handling -> handling.authenticationEntryPoint((request, response, refused) ->
+            response.sendRedirect(request.getContextPath() + "/sign-in?next=" + java.net.URLEncoder.encode(
+                request.getRequestURI(), java.nio.charset.StandardCharsets.UTF_8))));
+    return http.build();
+  }
+
+  @Bean
+  @Order(3)
   SecurityFilterChain webappAndHealthSecurity(HttpSecurity http) throws Exception {
     http.authorizeHttpRequests(requests -> requests
             .requestMatchers(withDefaults().matcher("/actuator/health"), withDefaults().matcher("/actuator/health/**"),
                 withDefaults().matcher("/camunda/**"), withDefaults().matcher("/"), withDefaults().matcher("/error"),
-                withDefaults().matcher("/favicon.ico"))
+                withDefaults().matcher("/favicon.ico"), withDefaults().matcher(HttpMethod.GET, "/sign-in"))
             .permitAll()
             .anyRequest().denyAll())
         // The webapps carry their own CSRF filter; a second one would refuse their login.

@@ -69,7 +69,8 @@ final class AuditDocuments {
     templates.setSuffix(".html");
     templates.setTemplateMode(TemplateMode.HTML);
     templates.setCharacterEncoding("UTF-8");
-    TemplateEngine engine = new TemplateEngine();
+    // Spring's dialect (SpEL), as for the service's other pages; the standard one would need OGNL.
+    TemplateEngine engine = new org.thymeleaf.spring6.SpringTemplateEngine();
     engine.setTemplateResolver(templates);
     return engine;
   }

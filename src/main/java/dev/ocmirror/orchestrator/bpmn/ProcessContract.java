@@ -120,6 +120,8 @@ public final class ProcessContract {
     public static final String ENCLAVE = "enclave";
     public static final String IMAGESET_CONFIG = "imagesetConfig";
     public static final String REQUESTED_BY = "requestedBy";
+    /** The lifecycle's root process instance, so that every form can link to the lifecycle's page. */
+    public static final String LIFECYCLE_ID = "lifecycleId";
     public static final String APPROVED = "approved";
     public static final String REVIEW_COMMENT = "reviewComment";
     public static final String MEDIA_ID = "mediaId";

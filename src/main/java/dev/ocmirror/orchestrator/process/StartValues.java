@@ -95,6 +95,7 @@ public class StartValues implements ExecutionListener {
     if (properties.mirror().simulated()) {
       execution.setVariable(OC_MIRROR_SIMULATED, true);
     }
+    execution.setVariable(LIFECYCLE_ID, execution.getProcessInstanceId());
     if (!problems.isEmpty()) {
       throw new Refusal(Refusal.Kind.NOT_ACCEPTED, "Cannot start " + process + ": " + String.join("; ", problems) + ".",
           null, null, null);

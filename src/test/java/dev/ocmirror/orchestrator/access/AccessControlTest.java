@@ -7,6 +7,7 @@ import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.support.Fixtures;
 import dev.ocmirror.orchestrator.support.HttpApi;
 import dev.ocmirror.orchestrator.support.ServiceTest;
+import dev.ocmirror.orchestrator.support.WebappSession;
 import java.util.List;
 import org.camunda.bpm.engine.AuthorizationService;
 import org.camunda.bpm.engine.FilterService;
@@ -65,6 +66,27 @@ class AccessControlTest {
     assertThat(anonymous.get("/actuator/env").status()).isIn(401, 403);
     assertThat(anonymous.get("/actuator/beans").status()).isIn(401, 403);
     assertThat(anonymous.get("/h2-console").status()).isIn(401, 403);
+  }
+
+  @Test
+  void theWebappSignInOpensThePagesAndReadingTheAuditButNoWriteThroughTheApi() {
+    assertThat(anonymous.get("/lifecycles").status()).as("sent to the sign-in page").isEqualTo(302);
+    assertThat(anonymous.get("/sign-in").body()).contains("id=\"sign-in\"");
+    assertThat(anonymous.get("/sign-in?next=https://evil.example/").body()).doesNotContain("evil.example");
+
+    WebappSession comp = WebappSession.signIn(port, "comp", "comp-secret", "cockpit");
+    assertThat(comp.page("/lifecycles").status()).isEqualTo(200);
+    assertThat(comp.page("/api/audit/lifecycles").status()).as("the audit with the same sign-in").isEqualTo(200);
+    assertThat(comp.page("/lifecycles/new-update").status()).as("compliance starts nothing").isEqualTo(403);
+
+    WebappSession op = WebappSession.signIn(port, "op", "op-secret");
+    assertThat(op.page("/lifecycles").status()).isEqualTo(200);
+    assertThat(op.page("/api/audit/lifecycles").status()).as("the audit is not the operators'").isEqualTo(403);
+    assertThat(op.postForm("/api/station/site-reports", "").status())
+        .as("the session reads the API; writing takes credentials").isEqualTo(401);
+    assertThat(op.postForm("/lifecycles/new-update", "imagesetConfig=x").status())
+        .as("a start from the pages needs the page's own CSRF token").isEqualTo(403);
+    assertThat(anonymous.get("/lifecycles/new-update").status()).isEqualTo(302);
   }
 
   @Test

@@ -26,15 +26,20 @@ public final class WebappSession {
   }
 
   public static WebappSession signIn(int port, String user, String password) {
+    return signIn(port, user, password, "tasklist");
+  }
+
+  /** Signed in through the login of one webapp ({@code tasklist}, {@code cockpit}, {@code welcome}). */
+  public static WebappSession signIn(int port, String user, String password, String app) {
     WebappSession session = new WebappSession("http://127.0.0.1:" + port);
     session.send(HttpRequest.newBuilder(URI.create(session.baseUrl + "/camunda/app/tasklist/default/")).GET());
     String form = "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password="
         + URLEncoder.encode(password, StandardCharsets.UTF_8);
     HttpApi.Response login = session.send(session.withCsrf(HttpRequest.newBuilder(
-            URI.create(session.baseUrl + "/camunda/api/admin/auth/user/default/login/tasklist")))
+            URI.create(session.baseUrl + "/camunda/api/admin/auth/user/default/login/" + app)))
         .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
     if (login.status() != 200) {
-      throw new IllegalStateException("Tasklist login of " + user + " failed: " + login.status() + " " + login.body());
+      throw new IllegalStateException("Login of " + user + " failed: " + login.status() + " " + login.body());
     }
     // Signing in starts a new session, and with it a new CSRF token.
     session.send(HttpRequest.newBuilder(URI.create(session.baseUrl + "/camunda/api/admin/auth/user/default")).GET());
@@ -52,6 +57,17 @@ public final class WebappSession {
   public HttpApi.Response get(String enginePath) {
     return send(HttpRequest.newBuilder(URI.create(baseUrl + "/camunda/api/engine/engine/default" + enginePath))
         .header("Accept", "application/json").GET());
+  }
+
+  /** A GET of any path of the service with this session, redirects not followed. */
+  public HttpApi.Response page(String path) {
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET());
+  }
+
+  /** A form POST to any path of the service with this session and the webapps' CSRF header, as their scripts send. */
+  public HttpApi.Response postForm(String path, String form) {
+    return send(withCsrf(HttpRequest.newBuilder(URI.create(baseUrl + path)))
+        .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
   }
 
   private HttpRequest.Builder withCsrf(HttpRequest.Builder request) {
