@@ -20,7 +20,8 @@ public class RefusalLogging extends TurboFilter {
   private static final String CAMUNDA_REST_EXCEPTIONS = "org.camunda.bpm.engine.rest.exception";
 
   public RefusalLogging() {
-    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context
+        && context.getTurboFilterList().stream().noneMatch(RefusalLogging.class::isInstance)) {
       context.addTurboFilter(this);
       start();
     }

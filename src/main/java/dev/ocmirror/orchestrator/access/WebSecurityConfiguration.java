@@ -18,11 +18,12 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.www.BasicAuthenticationFilter;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 
 /**
  * Three doors. The APIs ({@code /engine-rest}, {@code /api}) take HTTP Basic credentials on every request and
- * keep no session (reading {@code /api} also works with the webapps' sign-in). Camunda's webapps keep their own
+ * keep no session (reading the audit also works with the webapps' sign-in). Camunda's webapps keep their own
  * login, session and CSRF protection, and the service's pages ({@code /lifecycles}) use that login. The health
  * endpoint and the sign-in page are open; every other path is closed.
  */
@@ -56,8 +57,9 @@ public class WebSecurityConfiguration {
             .hasAuthority("GROUP_" + AccessGroups.ADMINS)
             .anyRequest().authenticated())
         .httpBasic(Customizer.withDefaults())
-        // Reading with the webapps' sign-in (the audit pages from a lifecycle's page); writing takes credentials.
-        .addFilterBefore(new WebappSignIn(identityService, engine.getName(), false), BasicAuthenticationFilter.class)
+        // Reading the audit with the webapps' sign-in (its pages, linked from a lifecycle's page); all else takes credentials.
+        .addFilterBefore(new WebappSignIn(identityService, engine.getName(),
+            withDefaults().matcher(HttpMethod.GET, "/api/audit/**")), BasicAuthenticationFilter.class)
         .csrf(csrf -> csrf.disable())
         .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
     return http.build();
@@ -78,7 +80,8 @@ public class WebSecurityConfiguration {
             .requestMatchers(withDefaults().matcher(HttpMethod.GET, "/lifecycles/**"), withDefaults().matcher(HttpMethod.GET, "/lifecycles"))
             .hasAnyAuthority(WATCHERS)
             .anyRequest().denyAll())
-        .addFilterBefore(new WebappSignIn(identityService, engine.getName(), true), AnonymousAuthenticationFilter.class)
+        .addFilterBefore(new WebappSignIn(identityService, engine.getName(), AnyRequestMatcher.INSTANCE),
+            AnonymousAuthenticationFilter.class)
         .exceptionHandling(handling -> handling.authenticationEntryPoint((request, response, refused) ->
             response.sendRedirect(request.getContextPath() + "/sign-in?next=" + java.net.URLEncoder.encode(
                 request.getRequestURI(), java.nio.charset.StandardCharsets.UTF_8))));
@@ -108,6 +111,22 @@ public class WebSecurityConfiguration {
         new FilterRegistrationBean<>(new LoginThrottle(maxFailures, window, Clock.systemUTC()));
     registration.addUrlPatterns("/*");
     registration.setOrder(-110);
+    return registration;
+  }
+
+  /** A refusal belongs to the request that met it: a pooled thread starts every request with none. */
+  @Bean
+  FilterRegistrationBean<jakarta.servlet.Filter> refusalsEndWithTheirRequest() {
+    FilterRegistrationBean<jakarta.servlet.Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
+      Refusal.forget();
+      try {
+        chain.doFilter(request, response);
+      } finally {
+        Refusal.forget();
+      }
+    });
+    registration.addUrlPatterns("/*");
+    registration.setOrder(-120);
     return registration;
   }
 

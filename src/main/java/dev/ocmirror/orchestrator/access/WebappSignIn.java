@@ -11,32 +11,32 @@ import org.camunda.bpm.webapp.impl.security.auth.Authentication;
 import org.camunda.bpm.webapp.impl.security.auth.AuthenticationUtil;
 import org.camunda.bpm.webapp.impl.security.auth.Authentications;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * One sign-in for people: whoever is signed in to Camunda's webapps is signed in to the service's pages and, for
  * reading, to its API (the audit pages), with their groups as they are now, not as they were at sign-in. A request
- * that brings its own credentials is left to them. Only reading requests are taken from the session unless
- * {@code writes} is set for a door with its own CSRF protection.
+ * that brings its own credentials is left to them. Only the requests {@code applies} matches are taken from the
+ * session: on the API, reading the audit; on the pages, which have their own CSRF protection, every request.
  */
 public class WebappSignIn extends OncePerRequestFilter {
 
   private final IdentityService identityService;
   private final String engineName;
-  private final boolean writes;
+  private final RequestMatcher applies;
 
-  public WebappSignIn(IdentityService identityService, String engineName, boolean writes) {
+  public WebappSignIn(IdentityService identityService, String engineName, RequestMatcher applies) {
     this.identityService = identityService;
     this.engineName = engineName;
-    this.writes = writes;
+    this.applies = applies;
   }
 
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    boolean reading = "GET".equals(request.getMethod()) || "HEAD".equals(request.getMethod());
     HttpSession session = request.getSession(false);
-    if (session != null && request.getHeader("Authorization") == null && (reading || writes)
+    if (session != null && request.getHeader("Authorization") == null && applies.matches(request)
         && SecurityContextHolder.getContext().getAuthentication() == null) {
       Authentications signedIn = AuthenticationUtil.getAuthsFromSession(session);
       Authentication person = signedIn == null ? null : signedIn.getAuthenticationForProcessEngine(engineName);

@@ -50,11 +50,18 @@ public class SimulatedStartForms {
       chain.doFilter(request, answer);
       byte[] body = answer.getContentAsByteArray();
       String type = answer.getContentType();
-      if (answer.getStatus() == HttpServletResponse.SC_OK && type != null && type.contains("json")
-          && JSON.readTree(body) instanceof ObjectNode form && form.get("components") instanceof ArrayNode components) {
-        ObjectNode banner = JSON.createObjectNode().put("type", "text").put("id", "Field_simulated_start").put("text", BANNER);
-        components.insert(0, banner);
-        body = JSON.writeValueAsBytes(form);
+      try {
+        if (answer.getStatus() == HttpServletResponse.SC_OK && type != null && type.contains("json")
+            && JSON.readTree(body) instanceof ObjectNode form && form.get("components") instanceof ArrayNode components) {
+          ObjectNode banner = JSON.createObjectNode().put("type", "text").put("id", "Field_simulated_start")
+              .put("text", BANNER);
+          components.insert(0, banner);
+          body = JSON.writeValueAsBytes(form);
+        }
+      } catch (IOException notAForm) {
+        // Not a form as expected: answer as the engine did.
+        answer.copyBodyToResponse();
+        return;
       }
       response.setContentLength(body.length);
       response.getOutputStream().write(body);

@@ -206,6 +206,9 @@ public class OcMirrorWorker implements SmartLifecycle {
           if (lock == Lock.GONE) {
             // The process no longer wants this run (cancelled, or moved on): stop it rather than let it run for hours.
             run.cancel();
+            // So that the board shows the run ended, not running on forever.
+            run.follow(dev.ocmirror.orchestrator.remote.OutputListener.IGNORE, Duration.ofMillis(200), Duration.ofSeconds(10));
+            board.look();
             LOG.warn("Cancelled run {}: its task is gone", runId);
             return;
           }

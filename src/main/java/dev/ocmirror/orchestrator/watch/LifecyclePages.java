@@ -1,6 +1,7 @@
 package dev.ocmirror.orchestrator.watch;
 
 import dev.ocmirror.orchestrator.access.AccessGroups;
+import dev.ocmirror.orchestrator.access.Refusal;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
@@ -46,9 +47,11 @@ public class LifecyclePages {
   private final IdentityService identity;
   private final PrepareConfiguration configurations;
   private final LifecycleProperties properties;
+  private final String engineName;
 
   public LifecyclePages(LifecycleViews views, RuntimeService runtime, IdentityService identity,
-      PrepareConfiguration configurations, LifecycleProperties properties) {
+      PrepareConfiguration configurations, LifecycleProperties properties, org.camunda.bpm.engine.ProcessEngine engine) {
+    this.engineName = engine.getName();
     this.views = views;
     this.runtime = runtime;
     this.identity = identity;
@@ -89,14 +92,14 @@ public class LifecyclePages {
   }
 
   @GetMapping("/lifecycles/{id}")
-  public String lifecycle(@PathVariable String id, Model model) {
-    model.addAttribute("view", view(id));
+  public String lifecycle(@PathVariable String id, Model model, Authentication who) {
+    model.addAttribute("view", view(id, who));
     return "lifecycle";
   }
 
   @GetMapping("/lifecycles/{id}/live")
-  public String lifecycleLive(@PathVariable String id, Model model) {
-    model.addAttribute("view", view(id));
+  public String lifecycleLive(@PathVariable String id, Model model, Authentication who) {
+    model.addAttribute("view", view(id, who));
     return "lifecycle :: live";
   }
 
@@ -128,11 +131,17 @@ public class LifecyclePages {
       ProcessInstance started = runtime.startProcessInstanceByKey(Processes.UPDATE, values);
       LOG.info("{} started update {} from the lifecycle pages", who.getName(), started.getId());
       return "redirect:/lifecycles/" + started.getId();
-    } catch (AuthorizationException notAllowed) {
-      return refused(model, response, HttpStatus.FORBIDDEN, notAllowed.getMessage().startsWith("The user with id")
-          ? "You may not start an update." : notAllowed.getMessage());
-    } catch (ProcessEngineException notAccepted) {
+    } catch (Refusal.NotAllowed notAllowed) {
+      return refused(model, response, HttpStatus.FORBIDDEN, notAllowed.getMessage());
+    } catch (Refusal.NotAccepted notAccepted) {
       return refused(model, response, HttpStatus.BAD_REQUEST, notAccepted.getMessage());
+    } catch (AuthorizationException notAllowed) {
+      return refused(model, response, HttpStatus.FORBIDDEN, "You may not start an update.");
+    } catch (ProcessEngineException failed) {
+      // Not a refusal but a fault: its words are for the log, not for the person.
+      LOG.warn("Starting an update for {} failed: {}", who.getName(), failed.toString());
+      return refused(model, response, HttpStatus.INTERNAL_SERVER_ERROR, "The update could not be started; the service's"
+          + " log says why, and nothing was started.");
     } finally {
       identity.clearAuthentication();
     }
@@ -140,6 +149,7 @@ public class LifecyclePages {
 
   @GetMapping("/sign-in")
   public String signIn(@RequestParam(defaultValue = "/lifecycles") String next, Model model) {
+    model.addAttribute("engineName", engineName);
     // Only back to a page of this service: a sign-in must not forward anyone elsewhere.
     model.addAttribute("next", next.matches("/lifecycles(/[A-Za-z0-9-]*)*") ? next : "/lifecycles");
     return "sign-in";
@@ -151,8 +161,8 @@ public class LifecyclePages {
     return "new-update";
   }
 
-  private LifecycleViews.LifecycleView view(String id) {
-    return views.lifecycle(id).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+  private LifecycleViews.LifecycleView view(String id, Authentication who) {
+    return views.lifecycle(id, who.getName(), groupsOf(who)).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
         "There is no lifecycle " + id + "."));
   }
 

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.RuntimeService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
@@ -52,9 +53,12 @@ public class LifecycleViews {
   private final Enclaves enclaves;
   private final ClusterApplies applies;
   private final LifecycleProperties properties;
+  private final IdentityService identity;
 
   public LifecycleViews(HistoryService history, RuntimeService runtime, TaskService tasks, AuditTrail trail,
-      RunProgressRecords progress, Enclaves enclaves, ClusterApplies applies, LifecycleProperties properties) {
+      RunProgressRecords progress, Enclaves enclaves, ClusterApplies applies, LifecycleProperties properties,
+      IdentityService identity) {
+    this.identity = identity;
     this.history = history;
     this.runtime = runtime;
     this.tasks = tasks;
@@ -100,8 +104,11 @@ public class LifecycleViews {
    * @param percent images done of total, 0-100; null while the total is unknown
    */
   public record RunView(RunProgress run, String lifecycleTitle, String stepName, String elapsed, String rate,
-      String remaining, Integer percent, List<String> lastLines) {
+      String remaining, Integer percent, List<String> lastLines, String notSeenFor) {
   }
+
+  /** A run not looked at for this long is said to be out of sight (its worker stopped, another takes over). */
+  static final Duration OUT_OF_SIGHT = Duration.ofMinutes(1);
 
   public record LifecycleView(LifecycleRow summary, Map<String, Outcome> deliveries, List<Step> now, List<TaskRow> tasks,
       List<IncidentRow> incidents, List<RunView> runs) {
@@ -109,13 +116,17 @@ public class LifecycleViews {
 
   public Overview overview() {
     Instant now = Instant.now();
-    List<HistoricProcessInstance> roots = new ArrayList<>();
+    List<HistoricProcessInstance> runningRoots = new ArrayList<>();
+    List<HistoricProcessInstance> endedRoots = new ArrayList<>();
     for (String key : Processes.LIFECYCLES) {
-      roots.addAll(history.createHistoricProcessInstanceQuery().processDefinitionKey(key).list());
+      runningRoots.addAll(history.createHistoricProcessInstanceQuery().processDefinitionKey(key).unfinished().list());
+      endedRoots.addAll(history.createHistoricProcessInstanceQuery().processDefinitionKey(key).finished()
+          .orderByProcessInstanceEndTime().desc().listPage(0, ENDED_SHOWN));
     }
-    roots.sort(Comparator.comparing(HistoricProcessInstance::getStartTime).reversed());
-    List<LifecycleRow> running = roots.stream().filter(root -> root.getEndTime() == null).map(this::row).toList();
-    List<LifecycleRow> ended = roots.stream().filter(root -> root.getEndTime() != null).limit(ENDED_SHOWN).map(this::row)
+    List<LifecycleRow> running = runningRoots.stream()
+        .sorted(Comparator.comparing(HistoricProcessInstance::getStartTime).reversed()).map(this::row).toList();
+    List<LifecycleRow> ended = endedRoots.stream()
+        .sorted(Comparator.comparing(HistoricProcessInstance::getEndTime).reversed()).limit(ENDED_SHOWN).map(this::row)
         .toList();
     List<EnclaveRow> enclaveRows = new ArrayList<>();
     for (LifecycleProperties.Enclave enclave : properties.enclaves()) {
@@ -133,7 +144,8 @@ public class LifecycleViews {
     return new Overview(enclaveRows, runs, running, ended);
   }
 
-  public Optional<LifecycleView> lifecycle(String id) {
+  /** A lifecycle as {@code viewer} sees it: the tasks they may see, as Tasklist would show them (revokes hold). */
+  public Optional<LifecycleView> lifecycle(String id, String viewer, List<String> viewerGroups) {
     HistoricProcessInstance root = history.createHistoricProcessInstanceQuery().processInstanceId(id).singleResult();
     if (root == null || !Processes.LIFECYCLES.contains(root.getProcessDefinitionKey())) {
       return Optional.empty();
@@ -157,7 +169,8 @@ public class LifecycleViews {
     List<IncidentRow> incidents = new ArrayList<>();
     String[] ids = whereById.keySet().toArray(String[]::new);
     if (summary.running()) {
-      for (Task task : tasks.createTaskQuery().processInstanceIdIn(ids).orderByTaskCreateTime().asc().list()) {
+      for (Task task : asViewer(viewer, viewerGroups, () -> tasks.createTaskQuery().processInstanceIdIn(ids)
+          .orderByTaskCreateTime().asc().list())) {
         List<String> groups = tasks.getIdentityLinksForTask(task.getId()).stream()
             .filter(link -> IdentityLinkType.CANDIDATE.equals(link.getType()) && link.getGroupId() != null)
             .map(IdentityLink::getGroupId).toList();
@@ -172,6 +185,15 @@ public class LifecycleViews {
     }
     List<RunView> runs = progress.ofLifecycle(id).stream().map(run -> runView(run, summary.title(), now)).toList();
     return Optional.of(new LifecycleView(summary, trail.outcomes(root).enclaves(), steps, taskRows, incidents, runs));
+  }
+
+  private <T> T asViewer(String viewer, List<String> groups, java.util.function.Supplier<T> read) {
+    identity.setAuthentication(viewer, groups);
+    try {
+      return read.get();
+    } finally {
+      identity.clearAuthentication();
+    }
   }
 
   private LifecycleRow row(HistoricProcessInstance root) {
@@ -241,7 +263,9 @@ public class LifecycleViews {
     return new RunView(run, lifecycleTitle, stepName(run.step()), duration(run.elapsed(now)),
         run.imagesPerMinute(now).map(rate -> String.format(java.util.Locale.ROOT, "%.1f images/min", rate)).orElse("not yet"),
         run.estimatedRemaining(now).map(LifecycleViews::duration).map(left -> "about " + left).orElse(
-            run.finished() ? "finished" : "not yet known"), percent, run.lastLines(LOG_LINES));
+            run.finished() ? "finished" : "not yet known"), percent, run.lastLines(LOG_LINES),
+        !run.finished() && run.updatedAt().plus(OUT_OF_SIGHT).isBefore(now)
+            ? duration(Duration.between(run.updatedAt(), now)) : null);
   }
 
   static String stepName(String topic) {

@@ -293,7 +293,7 @@ class LifecycleEndToEndTest {
     var record = audit.json();
     assertThat(record.at("/lifecycle/requestedBy").asText()).isEqualTo("op");
     assertThat(record.at("/generation/number").asInt()).isEqualTo(3);
-    assertThat(record.at("/generation/configDiff").asText()).contains("added");
+    assertThat(record.at("/generation/configDiff").asText()).contains("Added (1):", "+ additional image");
     assertThat(record.at("/generation/archives/0/sha256").asText()).hasSize(64);
     var south = record.at("/deliveries/1");
     assertThat(south.at("/enclave").asText()).isEqualTo("south");

@@ -57,6 +57,8 @@ class BrowserWalkThroughTest {
     registry.add("orchestrator.demo.source-port", () -> sourcePort);
     registry.add("orchestrator.demo.target-port", () -> targetPort);
     registry.add("orchestrator.worker.poll-interval", () -> "PT0.2S");
+    // A heartbeat every two seconds, so that a cancelled lifecycle's run is stopped within seconds.
+    registry.add("orchestrator.worker.lock-duration", () -> "PT8S");
     registry.add("spring.datasource.url", () -> "jdbc:h2:mem:browser-" + UUID.randomUUID() + ";DB_CLOSE_ON_EXIT=FALSE");
     // The mirror runs slowly enough (3 s an image) to be watched while it runs.
     Path slow = directory.resolve("slow-bin/oc-mirror");
@@ -79,6 +81,8 @@ class BrowserWalkThroughTest {
   int port;
   @Autowired
   HistoryService history;
+  @Autowired
+  org.camunda.bpm.engine.RuntimeService runtime;
 
   @AfterEach
   void closeBrowsers() {
@@ -143,9 +147,12 @@ class BrowserWalkThroughTest {
         .anyMatch(log -> log.contains("[INFO]") && log.contains("mirrorToDisk"));
 
     // carla reviews on one screen: requester, every image added, sizes with exact bytes, verdict, alternatives.
-    String reviewLink = olivia.find(By.linkText("Review the transfer")).getDomAttribute("href");
+    olivia.untilText("Review the transfer");
+    assertThat(olivia.all(By.linkText("Review the transfer"))).as("the requester does not see her approval task").isEmpty();
     Browser carla = browserOf("carla");
     carla.signInToTasklist("carla", "demo");
+    carla.go("/lifecycles/" + baseline.getId());
+    String reviewLink = carla.find(By.linkText("Review the transfer")).getDomAttribute("href");
     carla.go("/camunda/app/tasklist/default/" + reviewLink.substring(reviewLink.indexOf('#')));
     claim(carla);
     assertThat(carla.formValue("Field_review_transfer_requester")).isEqualTo("olivia");
@@ -202,6 +209,17 @@ class BrowserWalkThroughTest {
     olivia.type(olivia.find(By.id("imagesetConfig")), month2);
     olivia.click(olivia.find(By.id("start")));
     olivia.untilText("Update requested by olivia");
+
+    // An administrator cancels the update while it mirrors: its run is stopped and the page says it ended.
+    HistoricProcessInstance update = history.createHistoricProcessInstanceQuery().processDefinitionKey("mirror-update")
+        .singleResult();
+    olivia.find(By.cssSelector(".run[data-state='RUNNING']"));
+    runtime.deleteProcessInstance(update.getId(), "cancelled by an administrator");
+    olivia.until(driver -> {
+      olivia.go("/lifecycles/" + update.getId());
+      return olivia.find(By.id("outcome")).getText().equals("FAILED") && olivia.all(By.cssSelector(".run")).stream()
+          .noneMatch(run -> "RUNNING".equals(run.getDomAttribute("data-state"))) ? true : null;
+    }, "the cancelled update's run to end on its page");
 
     // cora signs in once, on the service's own page, and reads the audit report from the lifecycle's page.
     Browser cora = browserOf("cora");
