@@ -374,19 +374,45 @@ public final class SshHost implements Host {
     });
   }
 
+  /**
+   * Hashes on the host, so that no archive crosses the network again: with OpenSSL, which uses the processor's SHA
+   * instructions (about five times {@code sha256sum} on this kind of hardware), else with {@code sha256sum}.
+   */
   @Override
   public String sha256(String path) {
+    if (!hashWithoutOpenSsl) {
+      HashRun openssl = hash(Command.of("openssl", "dgst", "-sha256", "-r", "--", path));
+      if (openssl.result().exitStatus() != null && openssl.result().exitStatus() == COMMAND_NOT_FOUND) {
+        hashWithoutOpenSsl = true;
+      } else {
+        return openssl.digest(path, name());
+      }
+    }
+    return hash(Command.of("sha256sum", "--", path)).digest(path, name());
+  }
+
+  private static final int COMMAND_NOT_FOUND = 127;
+  private volatile boolean hashWithoutOpenSsl;
+
+  private record HashRun(CommandResult result, String output, String errors) {
+
+    String digest(String path, String host) {
+      var matcher = SHA256_LINE.matcher(output);
+      if (!result.succeeded() || !matcher.matches()) {
+        throw new HostException("Cannot hash " + path + " on " + host + ": " + result.ending() + " "
+            + result.exitStatus() + " " + errors.trim());
+      }
+      return matcher.group(1);
+    }
+  }
+
+  private HashRun hash(Command command) {
     StringBuilder output = new StringBuilder();
     StringBuilder errors = new StringBuilder();
-    CommandResult result = run(Command.of("sha256sum", "--", path), (stream, line) -> {
+    CommandResult result = run(command, (stream, line) -> {
       (stream == OutputListener.Stream.STDOUT ? output : errors).append(line).append('\n');
     }, HASH_LIMIT);
-    var matcher = SHA256_LINE.matcher(output);
-    if (!result.succeeded() || !matcher.matches()) {
-      throw new HostException("Cannot hash " + path + " on " + name() + ": " + result.ending() + " "
-          + result.exitStatus() + " " + errors.toString().trim());
-    }
-    return matcher.group(1);
+    return new HashRun(result, output.toString(), errors.toString());
   }
 
   @Override

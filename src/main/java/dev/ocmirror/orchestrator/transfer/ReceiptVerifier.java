@@ -14,7 +14,8 @@ import java.util.Set;
 
 /**
  * Checks media where they are mounted (the import host, over SSH): the manifest's signature here, every file's
- * size and SHA-256 there, with {@code sha256sum} on that host so that no archive crosses the network again.
+ * size and SHA-256 there, hashed on that host (OpenSSL, else {@code sha256sum}) so that no archive crosses the
+ * network again.
  * The same findings as {@code verify-media}, for the service's own receipt step.
  */
 public final class ReceiptVerifier {
