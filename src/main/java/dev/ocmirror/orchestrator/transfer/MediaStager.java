@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Puts a transfer onto the media directory: checks the free space first, copies and hashes each file in the
- * same pass, and on a second attempt skips files already on the media with the expected size and hash, so an
- * interrupted staging resumes instead of starting over.
+ * Puts a transfer onto the media directory: checks the free space first, copies and hashes each file at once
+ * (a local one copied by the kernel while it is hashed beside the copy), and on a second attempt skips files
+ * already on the media with the expected size and hash, so an interrupted staging resumes instead of starting over.
  */
 public final class MediaStager {
 
@@ -78,6 +79,56 @@ public final class MediaStager {
     }
   }
 
+  /**
+   * A local file is copied by the kernel ({@code FileChannel.transferTo}: no copy through the JVM, as {@code cp}
+   * copies) while another thread reads it beside the copy, from the page cache the copy just filled, and hashes
+   * it; the two overlap, so staging takes about as long as hashing alone. Archives in the store do not change once
+   * recorded, the hash is held to the ledger's, and the receiving side checks every file on the media against the
+   * manifest before anything is imported; a file whose length changes while it is staged is refused here.
+   */
+  private static void copyAndHash(Path source, FileChannel out, MessageDigest digest) throws IOException {
+    java.util.concurrent.ExecutorService hasher = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "media-stager-hash");
+      thread.setDaemon(true);
+      return thread;
+    });
+    try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+      long size = in.size();
+      java.util.concurrent.Future<Long> hashed = hasher.submit(() -> {
+        long total = 0;
+        try (FileChannel again = FileChannel.open(source, StandardOpenOption.READ)) {
+          ByteBuffer chunk = ByteBuffer.allocate(BUFFER);
+          int read;
+          while ((read = again.read(chunk.clear())) > 0) {
+            digest.update(chunk.array(), 0, read);
+            total += read;
+          }
+        }
+        return total;
+      });
+      long copied = 0;
+      while (copied < size) {
+        long moved = in.transferTo(copied, size - copied, out);
+        if (moved <= 0) {
+          break;
+        }
+        copied += moved;
+      }
+      long hashedBytes = hashed.get();
+      if (copied != size || hashedBytes != size || in.size() != size) {
+        throw new IOException(source + " changed while it was staged (" + size + " bytes at the start, " + copied
+            + " copied, " + hashedBytes + " hashed)");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("Interrupted while staging " + source, e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IOException("Cannot read " + source + " to hash it: " + e.getCause(), e.getCause());
+    } finally {
+      hasher.shutdownNow();
+    }
+  }
+
   private static boolean alreadyStaged(Source source, Path mediaDirectory) throws IOException {
     Path target = mediaDirectory.resolve(source.mediaPath());
     return source.expectedSha256() != null && Files.isRegularFile(target)
@@ -89,17 +140,22 @@ public final class MediaStager {
     Files.createDirectories(target.toAbsolutePath().getParent());
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     MessageDigest digest = Sha256.newDigest();
-    try (InputStream in = source.host().open(source.path());
-        FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING);
-        OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-      byte[] buffer = new byte[BUFFER];
-      int read;
-      while ((read = in.read(buffer)) > 0) {
-        digest.update(buffer, 0, read);
-        out.write(buffer, 0, read);
+    try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      if (source.host() instanceof LocalHost) {
+        copyAndHash(Path.of(source.path()), channel, digest);
+      } else {
+        try (InputStream in = source.host().open(source.path());
+            OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+          byte[] buffer = new byte[BUFFER];
+          int read;
+          while ((read = in.read(buffer)) > 0) {
+            digest.update(buffer, 0, read);
+            out.write(buffer, 0, read);
+          }
+          out.flush();
+        }
       }
-      out.flush();
       // Removable media are pulled out soon after; what is on them must be on the device, not in a cache.
       channel.force(true);
     }
