@@ -145,8 +145,9 @@ public final class MediaStager {
       if (source.host() instanceof LocalHost) {
         copyAndHash(Path.of(source.path()), channel, digest);
       } else {
-        try (InputStream in = source.host().open(source.path());
-            OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+        // Not closed here: closing the stream would close the channel before it is forced to the device.
+        OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
+        try (InputStream in = source.host().open(source.path())) {
           byte[] buffer = new byte[BUFFER];
           int read;
           while ((read = in.read(buffer)) > 0) {

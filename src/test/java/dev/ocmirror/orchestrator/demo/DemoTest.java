@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocmirror.orchestrator.process.LifecycleDriver;
 import dev.ocmirror.orchestrator.simulator.RegistryClient;
+import dev.ocmirror.orchestrator.support.DemoOnItsOwn;
 import dev.ocmirror.orchestrator.support.HttpApi;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.UUID;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -36,24 +35,8 @@ class DemoTest {
   private static Path directory;
 
   @DynamicPropertySource
-  static void demoOnItsOwnDirectory(DynamicPropertyRegistry registry) throws IOException {
-    directory = Files.createTempDirectory("demo");
-    registry.add("orchestrator.demo.directory", directory::toString);
-    // Suppliers are asked on every lookup: the ports are chosen once.
-    int sourcePort = freePort();
-    int targetPort = freePort();
-    registry.add("orchestrator.demo.source-port", () -> sourcePort);
-    registry.add("orchestrator.demo.target-port", () -> targetPort);
-    registry.add("orchestrator.worker.poll-interval", () -> "PT0.2S");
-    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:demo-" + UUID.randomUUID() + ";DB_CLOSE_ON_EXIT=FALSE");
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+  static void demoOnItsOwnDirectory(DynamicPropertyRegistry registry) {
+    directory = DemoOnItsOwn.register(registry);
   }
 
   @Autowired

@@ -1,5 +1,12 @@
 package dev.ocmirror.orchestrator.ledger;
 
+import static dev.ocmirror.orchestrator.support.Rounds.max;
+import static dev.ocmirror.orchestrator.support.Rounds.median;
+import static dev.ocmirror.orchestrator.support.Rounds.min;
+import static dev.ocmirror.orchestrator.support.Rounds.run;
+import static dev.ocmirror.orchestrator.support.Rounds.time;
+
+import dev.ocmirror.orchestrator.support.Rounds;
 import dev.ocmirror.orchestrator.remote.LocalHost;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -79,37 +86,6 @@ public final class IngestBenchmark {
         coreutils / median(openssl), peakHeap >> 20);
   }
 
-  private interface Timed {
-    void run() throws Exception;
-  }
-
-  private static double time(Timed work) throws Exception {
-    long start = System.nanoTime();
-    work.run();
-    return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
-    return sorted[sorted.length / 2];
-  }
-
-  private static double min(double[] values) {
-    return java.util.Arrays.stream(values).min().orElseThrow();
-  }
-
-  private static double max(double[] values) {
-    return java.util.Arrays.stream(values).max().orElseThrow();
-  }
-
-  private static void run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException(command.get(0) + " failed");
-    }
-  }
-
   private static void readAll(List<Path> files) {
     new ArchiveReader().readAll(new LocalHost(), files.stream().map(Path::toString).toList());
   }
@@ -118,12 +94,7 @@ public final class IngestBenchmark {
   private static void generate(Path file, int megabytes, int seed) throws Exception {
     SplittableRandom random = new SplittableRandom(seed);
     byte[] buffer = new byte[64 << 20];
-    for (int i = 0; i < buffer.length; i += 8) {
-      long value = random.nextLong();
-      for (int b = 0; b < 8; b++) {
-        buffer[i + b] = (byte) (value >>> (8 * b));
-      }
-    }
+    Rounds.randomBytes(buffer, random);
     long target = (long) megabytes << 20;
     long written = 0;
     try (OutputStream out = Files.newOutputStream(file); TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {

@@ -49,6 +49,19 @@ class MediaTransferTest {
     }
   }
 
+  @Test
+  void archivesOnAnotherHostAreStagedOverSshAndForcedToTheMediaAlike() {
+    try (dev.ocmirror.orchestrator.support.TestSshd sshd = dev.ocmirror.orchestrator.support.TestSshd.start(dir.resolve("sshd"));
+        dev.ocmirror.orchestrator.remote.SshHost mirrorHost = new dev.ocmirror.orchestrator.remote.SshHost(sshd.target())) {
+      List<MediaStager.Source> remote = sources.stream().map(source -> new MediaStager.Source(mirrorHost, source.path(),
+          source.mediaPath(), source.expectedSha256())).toList();
+      List<TransferManifest.ManifestFile> staged = new MediaStager().stage(remote, media);
+      assertThat(staged).extracting(TransferManifest.ManifestFile::sha256)
+          .containsExactlyElementsOf(sources.stream().map(MediaStager.Source::expectedSha256).toList());
+      assertThat(media.resolve("gen-2/mirror_000002.tar")).hasSameBinaryContentAs(Path.of(sources.get(1).path()));
+    }
+  }
+
   private static Path pem(Path file, String type, byte[] der) throws Exception {
     return Files.writeString(file, ManifestSignature.encodePem(type, der));
   }

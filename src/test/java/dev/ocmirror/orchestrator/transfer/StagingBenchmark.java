@@ -1,14 +1,18 @@
 package dev.ocmirror.orchestrator.transfer;
 
+import static dev.ocmirror.orchestrator.support.Rounds.max;
+import static dev.ocmirror.orchestrator.support.Rounds.median;
+import static dev.ocmirror.orchestrator.support.Rounds.min;
+import static dev.ocmirror.orchestrator.support.Rounds.run;
+import static dev.ocmirror.orchestrator.support.Rounds.time;
+
+import dev.ocmirror.orchestrator.support.Rounds;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Staging ({@link MediaStager}: copy each archive onto the media and hash it in the same pass, then force it to the
@@ -32,9 +36,7 @@ public final class StagingBenchmark {
     List<String> openssl = new ArrayList<>(List.of("openssl", "dgst", "-sha256", "-r"));
     for (int i = 1; i <= count; i++) {
       Path file = sources.resolve(String.format("mirror_%06d.tar", i));
-      if (!Files.exists(file) || Files.size(file) != (long) megabytes << 20) {
-        generate(file, megabytes, i);
-      }
+      Rounds.randomFile(file, megabytes, i);
       files.add(new MediaStager.Source(file, "gen-1/" + file.getFileName(), null));
       cp.add(file.toString());
       openssl.add(media.resolve("gen-1/" + file.getFileName()).toString());
@@ -42,8 +44,8 @@ public final class StagingBenchmark {
     cp.add(media.resolve("gen-1").toString() + "/");
     MediaStager stager = new MediaStager();
     stageOnce(stager, files, media);
-    List<Double> ratioToCp = new ArrayList<>();
-    List<Double> ratioToCpAndOpenssl = new ArrayList<>();
+    double[] ratioToCp = new double[rounds];
+    double[] ratioToCpAndOpenssl = new double[rounds];
     for (int round = 1; round <= rounds; round++) {
       double copy;
       double copyThenHash;
@@ -57,25 +59,14 @@ public final class StagingBenchmark {
         copy = copyWithCp(cp, media);
         copyThenHash = copy + time(() -> run(openssl));
       }
-      ratioToCp.add(staged / copy);
-      ratioToCpAndOpenssl.add(staged / copyThenHash);
+      ratioToCp[round - 1] = staged / copy;
+      ratioToCpAndOpenssl[round - 1] = staged / copyThenHash;
       System.out.printf("round %d: cp+sync %.2f s, cp+sync then openssl %.2f s, MediaStager %.2f s (%.2fx cp+sync, %.2fx"
           + " cp+sync then openssl)%n", round, copy, copyThenHash, staged, staged / copy, staged / copyThenHash);
     }
     System.out.printf("%d x %d MiB, %d rounds: MediaStager / cp+sync median %.2fx (%.2f-%.2f); / cp+sync then openssl"
-        + " median %.2fx (%.2f-%.2f)%n", count, megabytes, rounds, median(ratioToCp), Collections.min(ratioToCp),
-        Collections.max(ratioToCp), median(ratioToCpAndOpenssl), Collections.min(ratioToCpAndOpenssl),
-        Collections.max(ratioToCpAndOpenssl));
-  }
-
-  private interface Work {
-    void run() throws Exception;
-  }
-
-  private static double time(Work work) throws Exception {
-    long start = System.nanoTime();
-    work.run();
-    return (System.nanoTime() - start) / 1e9;
+        + " median %.2fx (%.2f-%.2f)%n", count, megabytes, rounds, median(ratioToCp), min(ratioToCp), max(ratioToCp),
+        median(ratioToCpAndOpenssl), min(ratioToCpAndOpenssl), max(ratioToCpAndOpenssl));
   }
 
   private static void stageOnce(MediaStager stager, List<MediaStager.Source> files, Path media) throws IOException {
@@ -103,37 +94,6 @@ public final class StagingBenchmark {
         for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
           Files.delete(path);
         }
-      }
-    }
-  }
-
-  private static void run(List<String> command) throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .start();
-    if (process.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed");
-    }
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int middle = sorted.size() / 2;
-    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-  }
-
-  private static void generate(Path file, int megabytes, long seed) throws IOException {
-    SplittableRandom random = new SplittableRandom(seed);
-    byte[] block = new byte[1 << 20];
-    try (OutputStream out = Files.newOutputStream(file)) {
-      for (int i = 0; i < megabytes; i++) {
-        for (int j = 0; j < block.length; j += 8) {
-          long value = random.nextLong();
-          for (int k = 0; k < 8; k++) {
-            block[j + k] = (byte) (value >>> (8 * k));
-          }
-        }
-        out.write(block);
       }
     }
   }

@@ -3,14 +3,13 @@ package dev.ocmirror.orchestrator.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ocmirror.orchestrator.support.Browser;
+import dev.ocmirror.orchestrator.support.DemoOnItsOwn;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.junit.jupiter.api.AfterEach;
@@ -50,16 +49,9 @@ class BrowserWalkThroughTest {
 
   @DynamicPropertySource
   static void demoOnItsOwnDirectory(DynamicPropertyRegistry registry) throws IOException {
-    directory = Files.createTempDirectory("demo");
-    registry.add("orchestrator.demo.directory", directory::toString);
-    int sourcePort = freePort();
-    int targetPort = freePort();
-    registry.add("orchestrator.demo.source-port", () -> sourcePort);
-    registry.add("orchestrator.demo.target-port", () -> targetPort);
-    registry.add("orchestrator.worker.poll-interval", () -> "PT0.2S");
+    directory = DemoOnItsOwn.register(registry);
     // A heartbeat every two seconds, so that a cancelled lifecycle's run is stopped within seconds.
     registry.add("orchestrator.worker.lock-duration", () -> "PT8S");
-    registry.add("spring.datasource.url", () -> "jdbc:h2:mem:browser-" + UUID.randomUUID() + ";DB_CLOSE_ON_EXIT=FALSE");
     // The mirror runs slowly enough (3 s an image) to be watched while it runs.
     Path slow = directory.resolve("slow-bin/oc-mirror");
     Files.createDirectories(slow.getParent());
@@ -67,14 +59,6 @@ class BrowserWalkThroughTest {
         + " \"$@\"\n");
     Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
     registry.add("orchestrator.mirror.oc-mirror", slow::toString);
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   @LocalServerPort
@@ -151,10 +135,7 @@ class BrowserWalkThroughTest {
     assertThat(olivia.all(By.linkText("Review the transfer"))).as("the requester does not see her approval task").isEmpty();
     Browser carla = browserOf("carla");
     carla.signInToTasklist("carla", "demo");
-    carla.go("/lifecycles/" + baseline.getId());
-    String reviewLink = carla.find(By.linkText("Review the transfer")).getDomAttribute("href");
-    carla.go("/camunda/app/tasklist/default/" + reviewLink.substring(reviewLink.indexOf('#')));
-    claim(carla);
+    openTaskFromTheLifecyclePage(carla, baseline.getId(), "Review the transfer");
     assertThat(carla.formValue("Field_review_transfer_requester")).isEqualTo("olivia");
     assertThat(carla.formValue("Field_review_transfer_3")).contains("Added (2):", "+ additional image");
     String plan = carla.formValue("Field_review_transfer_5");
@@ -175,10 +156,7 @@ class BrowserWalkThroughTest {
     carla.click(carla.find(By.cssSelector("button[ng-click='complete()']")));
 
     // olivia signs off the handover from her lifecycle page; oscar confirms the receipt.
-    olivia.go("/lifecycles/" + baseline.getId());
-    String handover = olivia.find(By.linkText("Sign off the handover")).getDomAttribute("href");
-    olivia.go("/camunda/app/tasklist/default/" + handover.substring(handover.indexOf('#')));
-    claim(olivia);
+    openTaskFromTheLifecyclePage(olivia, baseline.getId(), "Sign off the handover");
     olivia.type(olivia.formField("Field_sign_off_handover_5"), "USB-0001");
     olivia.type(olivia.formField("Field_sign_off_handover_6"), "S-77");
     olivia.type(olivia.formField("Field_sign_off_handover_7"), "Olga Courier");
@@ -186,10 +164,7 @@ class BrowserWalkThroughTest {
 
     Browser oscar = browserOf("oscar");
     oscar.signInToTasklist("oscar", "demo");
-    oscar.go("/lifecycles/" + baseline.getId());
-    String receipt = oscar.find(By.linkText("Confirm receipt")).getDomAttribute("href");
-    oscar.go("/camunda/app/tasklist/default/" + receipt.substring(receipt.indexOf('#')));
-    claim(oscar);
+    openTaskFromTheLifecyclePage(oscar, baseline.getId(), "Confirm receipt");
     oscar.type(oscar.formField("Field_confirm_receipt_4"), "USB-0001");
     oscar.type(oscar.formField("Field_confirm_receipt_5"), "S-77");
     oscar.click(oscar.find(By.xpath("//label[contains(., 'Yes, the seal is intact')]")));
@@ -235,6 +210,15 @@ class BrowserWalkThroughTest {
     assertThat(report).contains("olivia", "oscar", "DELIVERED");
     cora.go("/camunda/app/tasklist/default/");
     assertThat(cora.untilText("This is not open to your groups")).doesNotContain("Whitelabel");
+  }
+
+  /** Follows the task's link on the lifecycle's page into Tasklist, and claims the task there. */
+  private static void openTaskFromTheLifecyclePage(Browser person, String lifecycleId, String task) {
+    person.go("/lifecycles/" + lifecycleId);
+    String link = person.find(By.linkText(task)).getDomAttribute("href");
+    assertThat(link).startsWith("/camunda/app/tasklist/default/#/?task=");
+    person.go(link);
+    claim(person);
   }
 
   /** Tasklist shows "Claim" on a task nobody works yet. */
