@@ -50,6 +50,17 @@ public final class LedgerIngest {
     if (request.archives().isEmpty()) {
       throw new LedgerException("Generation " + request.number() + " has no archives to record");
     }
+    // Checked before any archive is read: a generation out of sequence is refused at once.
+    int expected = expectedNumber(request);
+    return record(request, reader.readAll(request.host(), request.archives()), expected);
+  }
+
+  /** The checks and the record once the archives are read: what the ledger's own speed is measured by. */
+  Result record(Request request, List<ArchiveInventory> inventories) {
+    return record(request, inventories, expectedNumber(request));
+  }
+
+  private int expectedNumber(Request request) {
     int expected = generations.lineageExists(request.lineageId())
         ? generations.last(request.lineageId()).orElse(0) + 1 : 1;
     if (request.number() != expected) {
@@ -57,7 +68,10 @@ public final class LedgerIngest {
           + (expected == 1 ? " is new, so it starts at generation 1" : " ends at generation " + (expected - 1)
               + ", so the next is " + expected));
     }
-    List<ArchiveInventory> inventories = reader.readAll(request.host(), request.archives());
+    return expected;
+  }
+
+  private Result record(Request request, List<ArchiveInventory> inventories, int expected) {
     if (request.signedSha256() != null) {
       for (ArchiveInventory inventory : inventories) {
         String signed = request.signedSha256().get(inventory.fileName());

@@ -19,6 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 /** The same service on a real PostgreSQL database, created empty for this test. */
 @ServiceTest
+@org.springframework.test.context.ActiveProfiles({"test", "postgres"})
 class PostgresBootTest {
 
   private static final String DATABASE = "orchestrator_boot_it";
@@ -37,6 +38,15 @@ class PostgresBootTest {
   int port;
   @Autowired
   RepositoryService repository;
+  @Autowired
+  javax.sql.DataSource dataSource;
+
+  @Test
+  void theLedgersBatchesGoAsMultiRowInsertsWhateverTheUrlSays() {
+    assertThat(dataSource).isInstanceOf(com.zaxxer.hikari.HikariDataSource.class);
+    assertThat(((com.zaxxer.hikari.HikariDataSource) dataSource).getDataSourceProperties())
+        .containsEntry("reWriteBatchedInserts", "true");
+  }
 
   @Test
   void createsTheSchemaDeploysAndPersistsAStartedProcess() throws SQLException {
