@@ -336,11 +336,17 @@ public class OcMirrorWorker implements SmartLifecycle {
     }
   }
 
+  /** The lifecycle a run works for; the process instance itself when that cannot be read (the run must not fail). */
   private String lifecycleOf(String processInstanceId) {
-    org.camunda.bpm.engine.runtime.ProcessInstance instance = runtime.createProcessInstanceQuery()
-        .processInstanceId(processInstanceId).singleResult();
-    return instance == null || instance.getRootProcessInstanceId() == null ? processInstanceId
-        : instance.getRootProcessInstanceId();
+    try {
+      org.camunda.bpm.engine.runtime.ProcessInstance instance = runtime.createProcessInstanceQuery()
+          .processInstanceId(processInstanceId).singleResult();
+      return instance == null || instance.getRootProcessInstanceId() == null ? processInstanceId
+          : instance.getRootProcessInstanceId();
+    } catch (RuntimeException e) {
+      LOG.debug("Cannot read the lifecycle of {}: {}", processInstanceId, e.toString());
+      return processInstanceId;
+    }
   }
 
   private void fail(LockedExternalTask task, String message, String details, Duration retryAfter) {
