@@ -38,7 +38,8 @@ import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
  */
 public final class SshHost implements Host {
 
-  private static final Pattern SHA256_LINE = Pattern.compile("^([0-9a-f]{64})\\s.*", Pattern.DOTALL);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SshHost.class);
+  private static final Pattern SHA256_LINE = Pattern.compile("^\\\\?([0-9a-f]{64}) [ *].*");
   private static final Duration HASH_LIMIT = Duration.ofHours(6);
 
   private final SshTarget target;
@@ -376,34 +377,56 @@ public final class SshHost implements Host {
 
   /**
    * Hashes on the host, so that no archive crosses the network again: with OpenSSL, which uses the processor's SHA
-   * instructions (about five times {@code sha256sum} on this kind of hardware), else with {@code sha256sum}.
+   * instructions (about five times {@code sha256sum} on this kind of hardware), else with {@code sha256sum}. OpenSSL
+   * that is missing, too old for these options, or answers in a way not understood is given up for this host once
+   * {@code sha256sum} has done the work instead.
    */
   @Override
   public String sha256(String path) {
+    // Neither program then reads the path as an option, and OpenSSL 1.0 knows no "--".
+    String file = path.startsWith("/") ? path : "./" + path;
     if (!hashWithoutOpenSsl) {
-      HashRun openssl = hash(Command.of("openssl", "dgst", "-sha256", "-r", "--", path));
-      if (openssl.result().exitStatus() != null && openssl.result().exitStatus() == COMMAND_NOT_FOUND) {
-        hashWithoutOpenSsl = true;
-      } else {
-        return openssl.digest(path, name());
+      Optional<String> digest = hash(Command.of("openssl", "dgst", "-sha256", "-r", file)).digest();
+      if (digest.isPresent()) {
+        return digest.get();
       }
     }
-    return hash(Command.of("sha256sum", "--", path)).digest(path, name());
+    HashRun sha256sum = hash(Command.of("sha256sum", file));
+    String digest = sha256sum.digest().orElseThrow(() -> new HostException("Cannot hash " + path + " on " + name() + ": "
+        + sha256sum.result().ending() + " " + sha256sum.result().exitStatus() + " " + sha256sum.errors().trim()
+        + (sha256sum.output().isBlank() ? "" : "; it printed: " + abbreviate(sha256sum.output().strip()))));
+    if (!hashWithoutOpenSsl) {
+      LOG.info("Hashing on {} with sha256sum: openssl is missing there or did not answer as expected", name());
+      hashWithoutOpenSsl = true;
+    }
+    return digest;
   }
 
-  private static final int COMMAND_NOT_FOUND = 127;
   private volatile boolean hashWithoutOpenSsl;
 
   private record HashRun(CommandResult result, String output, String errors) {
 
-    String digest(String path, String host) {
-      var matcher = SHA256_LINE.matcher(output);
-      if (!result.succeeded() || !matcher.matches()) {
-        throw new HostException("Cannot hash " + path + " on " + host + ": " + result.ending() + " "
-            + result.exitStatus() + " " + errors.trim());
+    /**
+     * The digest from the last line that names one: a login shell may print before it, and both programs put a
+     * backslash before the digest of a file whose name they had to escape.
+     */
+    Optional<String> digest() {
+      if (!result.succeeded()) {
+        return Optional.empty();
       }
-      return matcher.group(1);
+      List<String> lines = output.lines().toList();
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        var matcher = SHA256_LINE.matcher(lines.get(i));
+        if (matcher.matches()) {
+          return Optional.of(matcher.group(1));
+        }
+      }
+      return Optional.empty();
     }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
   }
 
   private HashRun hash(Command command) {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.util.ArrayList;
@@ -46,6 +47,9 @@ public final class MediaStager {
       List<TransferManifest.ManifestFile> staged = new ArrayList<>();
       long needed = 0;
       for (Source source : sources) {
+        // An attempt killed half-way left its unfinished copy; its space counts as free again.
+        Path target = mediaDirectory.resolve(source.mediaPath());
+        Files.deleteIfExists(target.resolveSibling(target.getFileName() + ".partial"));
         if (alreadyStaged(source, mediaDirectory)) {
           continue;
         }
@@ -81,10 +85,10 @@ public final class MediaStager {
 
   /**
    * A local file is copied by the kernel ({@code FileChannel.transferTo}: no copy through the JVM, as {@code cp}
-   * copies) while another thread reads it beside the copy, from the page cache the copy just filled, and hashes
-   * it; the two overlap, so staging takes about as long as hashing alone. Archives in the store do not change once
-   * recorded, the hash is held to the ledger's, and the receiving side checks every file on the media against the
-   * manifest before anything is imported; a file whose length changes while it is staged is refused here.
+   * copies) while another thread reads it beside the copy, from the page cache, and hashes it; the two overlap, so
+   * staging takes about as long as hashing alone. Copy and hash read the same bytes only if the file stays as it
+   * was: a source whose size, modification time or identity changes while it is staged is refused (archives in the
+   * store never change once recorded), and the hash is held to the ledger's.
    */
   private static void copyAndHash(Path source, FileChannel out, MessageDigest digest) throws IOException {
     java.util.concurrent.ExecutorService hasher = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
@@ -92,6 +96,7 @@ public final class MediaStager {
       thread.setDaemon(true);
       return thread;
     });
+    BasicFileAttributes before = Files.readAttributes(source, BasicFileAttributes.class);
     try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
       long size = in.size();
       java.util.concurrent.Future<Long> hashed = hasher.submit(() -> {
@@ -115,9 +120,13 @@ public final class MediaStager {
         copied += moved;
       }
       long hashedBytes = hashed.get();
-      if (copied != size || hashedBytes != size || in.size() != size) {
+      BasicFileAttributes after = Files.readAttributes(source, BasicFileAttributes.class);
+      if (copied != size || hashedBytes != size || after.size() != before.size()
+          || !after.lastModifiedTime().equals(before.lastModifiedTime())
+          || !java.util.Objects.equals(after.fileKey(), before.fileKey())) {
         throw new IOException(source + " changed while it was staged (" + size + " bytes at the start, " + copied
-            + " copied, " + hashedBytes + " hashed)");
+            + " copied, " + hashedBytes + " hashed, modified " + before.lastModifiedTime() + " then "
+            + after.lastModifiedTime() + ")");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -140,25 +149,32 @@ public final class MediaStager {
     Files.createDirectories(target.toAbsolutePath().getParent());
     Path partial = target.resolveSibling(target.getFileName() + ".partial");
     MessageDigest digest = Sha256.newDigest();
-    try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      if (source.host() instanceof LocalHost) {
-        copyAndHash(Path.of(source.path()), channel, digest);
-      } else {
-        // Not closed here: closing the stream would close the channel before it is forced to the device.
-        OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
-        try (InputStream in = source.host().open(source.path())) {
-          byte[] buffer = new byte[BUFFER];
-          int read;
-          while ((read = in.read(buffer)) > 0) {
-            digest.update(buffer, 0, read);
-            out.write(buffer, 0, read);
+    try {
+      try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        if (source.host() instanceof LocalHost) {
+          copyAndHash(Path.of(source.path()), channel, digest);
+        } else {
+          // Not closed here: closing the stream would close the channel before it is forced to the device.
+          OutputStream out = java.nio.channels.Channels.newOutputStream(channel);
+          try (InputStream in = source.host().open(source.path())) {
+            byte[] buffer = new byte[BUFFER];
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+              digest.update(buffer, 0, read);
+              out.write(buffer, 0, read);
+            }
+            out.flush();
           }
-          out.flush();
         }
+        // Removable media are pulled out soon after; what is on them must be on the device, not in a cache.
+        channel.force(true);
       }
-      // Removable media are pulled out soon after; what is on them must be on the device, not in a cache.
-      channel.force(true);
+    } catch (IOException | RuntimeException failed) {
+      // Nothing half-copied stays on the media to take space or be mistaken for a file.
+      Files.deleteIfExists(partial);
+      throw new IOException("Cannot copy " + source.path() + " on " + source.host().name() + " to " + target + ": "
+          + failed.getMessage() + ". Nothing of it was left on the media.", failed);
     }
     String actual = Sha256.hex(digest);
     if (source.expectedSha256() != null && !actual.equals(source.expectedSha256())) {

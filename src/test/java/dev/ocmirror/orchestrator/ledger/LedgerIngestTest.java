@@ -186,6 +186,29 @@ class LedgerIngestTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"h2", "postgres"})
+  void theBlobsAGenerationNeedsAreFollowedOnceThroughSharedManifestsAndCycles(String kind) {
+    Generations generations = new Generations(database(kind));
+    String index = String.format("sha256:%064x", 1);
+    String amd64 = String.format("sha256:%064x", 2);
+    String arm64 = String.format("sha256:%064x", 3);
+    String layer = String.format("sha256:%064x", 4);
+    String loop = String.format("sha256:%064x", 5);
+    List<ArchiveInventory.ArchivedBlob> blobs = List.of(index, amd64, arm64, layer, loop).stream()
+        .map(digest -> new ArchiveInventory.ArchivedBlob(digest, 100)).toList();
+    // Two platform manifests share a layer (a diamond); a manifest that names itself must not loop.
+    ArchiveInventory archive = new ArchiveInventory("mirror_000001.tar", 1000, "e".repeat(64), 5, blobs, Map.of(),
+        Map.of(index, List.of(amd64, arm64), amd64, List.of(layer), arm64, List.of(layer, loop), loop, List.of(loop)),
+        Set.of(), "isc_x");
+    String lineage = UUID.randomUUID().toString();
+    generations.createLineage(lineage, "olivia", Instant.now());
+    generations.record(new NewGeneration(lineage, 1, "sha256:" + "c".repeat(64), "kind: x", "4.18", "SUCCEEDED",
+        "/store/1", Instant.now()), List.of(archive), Map.of("quay.io/a:v1", index, "quay.io/a@sha256-1", index));
+    assertThat(generations.neededBlobs(lineage, 1)).containsOnlyKeys(index, amd64, arm64, layer, loop)
+        .allSatisfy((digest, size) -> assertThat(size).isEqualTo(100L));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgres"})
   void recordsAHundredThousandBlobsInBatches(String kind) {
     Generations generations = new Generations(database(kind));
     List<ArchiveInventory.ArchivedBlob> blobs = new ArrayList<>();

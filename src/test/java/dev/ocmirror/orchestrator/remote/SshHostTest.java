@@ -92,6 +92,14 @@ class SshHostTest {
   }
 
   @Test
+  void filesAreHashedOnTheHostWhateverTheirNames() throws Exception {
+    for (String name : List.of("plain.tar", "with space.tar", "back\\slash.tar", "new\nline.tar", "-looks-like-an-option")) {
+      java.nio.file.Path file = java.nio.file.Files.write(dir.resolve(name), name.getBytes(StandardCharsets.UTF_8));
+      assertThat(host.sha256(file.toString())).as(name).isEqualTo(new LocalHost().sha256(file.toString()));
+    }
+  }
+
+  @Test
   void fileOperationsOverSftp() throws Exception {
     String file = dir.resolve("store/gen-1/isc.yaml").toString();
     host.write(file, "mirror: {}\n".getBytes(StandardCharsets.UTF_8));

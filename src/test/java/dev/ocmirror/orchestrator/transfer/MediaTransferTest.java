@@ -50,6 +50,25 @@ class MediaTransferTest {
   }
 
   @Test
+  void anUnfinishedCopyOfAKilledAttemptIsDroppedAndAFailedCopyLeavesNothing() throws Exception {
+    Path stale = Files.write(Files.createDirectories(media.resolve("gen-2")).resolve("mirror_000001.tar.partial"),
+        new byte[5000]);
+    new MediaStager().stage(sources, media);
+    assertThat(stale).doesNotExist();
+    assertThat(media.resolve("gen-2/mirror_000001.tar")).hasSameBinaryContentAs(Path.of(sources.get(0).path()));
+
+    Path gone = store.resolve("gen-2/mirror_000003.tar");
+    Files.write(gone, new byte[100]);
+    MediaStager.Source vanishing = new MediaStager.Source(gone, "gen-3/mirror_000003.tar", null);
+    Files.delete(gone);
+    Files.createDirectory(gone);
+    assertThatThrownBy(() -> new MediaStager().stage(List.of(vanishing), media))
+        .hasMessageContaining("mirror_000003.tar").hasMessageContaining("Nothing of it was left on the media");
+    assertThat(media.resolve("gen-3/mirror_000003.tar.partial")).doesNotExist();
+    assertThat(media.resolve("gen-3/mirror_000003.tar")).doesNotExist();
+  }
+
+  @Test
   void archivesOnAnotherHostAreStagedOverSshAndForcedToTheMediaAlike() {
     try (dev.ocmirror.orchestrator.support.TestSshd sshd = dev.ocmirror.orchestrator.support.TestSshd.start(dir.resolve("sshd"));
         dev.ocmirror.orchestrator.remote.SshHost mirrorHost = new dev.ocmirror.orchestrator.remote.SshHost(sshd.target())) {
