@@ -26,8 +26,16 @@ public final class CheckRegistry {
   public Findings check(String enclaveName, String lineage, int generation, boolean failWhenMissing) {
     LifecycleProperties.Registry registry = properties.enclave(enclaveName).registry();
     Map<String, String> images = generations.images(lineage, generation);
-    List<String> problems = new RegistryVerifier(new RegistryVerifier.Target(registry.url(), registry.namespace(),
-        registry.caFile(), registry.username(), registry.passwordFile())).verify(images).stream()
+    List<RegistryVerifier.Finding> findings = new RegistryVerifier(new RegistryVerifier.Target(registry.url(),
+        registry.namespace(), registry.caFile(), registry.username(), registry.passwordFile())).verify(images);
+    List<RegistryVerifier.Finding> unanswered = findings.stream().filter(finding -> !finding.registryReached()).toList();
+    if (!unanswered.isEmpty()) {
+      // A registry that does not answer says nothing about the images: a fault to retry, not a reason to import again.
+      throw new IllegalStateException("The registry at " + registry.url() + " did not answer for " + unanswered.size()
+          + " of " + images.size() + " image(s) of generation " + generation + " (" + unanswered.get(0).problem()
+          + "). The check is retried; once the registry answers, the lifecycle goes on without importing again.");
+    }
+    List<String> problems = findings.stream()
         .filter(finding -> finding.problem() != null)
         .map(finding -> finding.image() + ": " + finding.problem())
         .toList();

@@ -47,7 +47,12 @@ public final class RegistryVerifier {
   }
 
   /** One image's finding; {@code problem} is null when the registry has it with the expected digest. */
-  public record Finding(String image, String expectedDigest, String actualDigest, String problem) {
+  /** @param problem null when the image is there with the expected digest */
+  public record Finding(String image, String expectedDigest, String actualDigest, String problem, boolean registryReached) {
+
+    Finding(String image, String expectedDigest, String actualDigest, String problem) {
+      this(image, expectedDigest, actualDigest, problem, true);
+    }
   }
 
   private final Target target;
@@ -99,7 +104,8 @@ public final class RegistryVerifier {
             : "digest " + actual + ", the ledger recorded " + expected);
       }
     } catch (IOException e) {
-      return new Finding(display, expected, null, "cannot reach the registry: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+      return new Finding(display, expected, null, "cannot reach the registry: " + (e.getMessage() == null
+          ? e.getClass().getSimpleName() : e.getMessage()), false);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while checking " + display, e);

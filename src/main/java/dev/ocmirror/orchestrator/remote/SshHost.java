@@ -386,9 +386,14 @@ public final class SshHost implements Host {
     // Neither program then reads the path as an option, and OpenSSL 1.0 knows no "--".
     String file = path.startsWith("/") ? path : "./" + path;
     if (!hashWithoutOpenSsl) {
-      Optional<String> digest = hash(Command.of("openssl", "dgst", "-sha256", "-r", file)).digest();
+      HashRun openssl = hash(Command.of("openssl", "dgst", "-sha256", "-r", file));
+      Optional<String> digest = openssl.digest();
       if (digest.isPresent()) {
         return digest.get();
+      }
+      if (openssl.result().ending() != CommandResult.Ending.EXITED) {
+        // A lost connection or a time limit says nothing about OpenSSL there: a fault, retried as such.
+        throw new HostException("Cannot hash " + path + " on " + name() + ": " + openssl.result().ending());
       }
     }
     HashRun sha256sum = hash(Command.of("sha256sum", file));

@@ -87,6 +87,18 @@ class DeliveryStepsTest {
   }
 
   @Test
+  void aRegistryThatDoesNotAnswerIsAFaultToRetryNotMissingImagesToImportAgain() {
+    // The enclave's registry (registry.north.invalid) cannot be reached: nothing can be said about the images.
+    CheckRegistry check = new CheckRegistry(bench.properties, bench.generations);
+    assertThatThrownBy(() -> check.check(StepBench.ENCLAVE, lineage, 2, true))
+        .isInstanceOf(IllegalStateException.class).isNotInstanceOf(DecisionNeeded.class)
+        .hasMessageContaining("https://registry.north.invalid did not answer for 2 of 2 image(s) of generation 2")
+        .hasMessageContaining("without importing again");
+    assertThatThrownBy(() -> check.check(StepBench.ENCLAVE, lineage, 2, false)).as("a rollback's check alike")
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
   void mediaAreStagedOnlyWithAnApprovalByAnotherThanTheRequesterAndThenSigned() throws Exception {
     Transfer transfer = planned();
     Path media = dir.resolve("media").resolve(transfer.id());

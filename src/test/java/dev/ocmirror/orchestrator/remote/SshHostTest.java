@@ -100,6 +100,28 @@ class SshHostTest {
   }
 
   @Test
+  void aConnectionCutWhileHashingIsAFaultToRetryAndTheNextHashWorks() throws Exception {
+    java.nio.file.Path big = dev.ocmirror.orchestrator.support.Rounds.randomFile(dir.resolve("big.tar"), 768, 3);
+    try (TestSshd own = TestSshd.start(dir.resolve("own-sshd")); SshHost cut = new SshHost(own.target())) {
+      cut.run(Command.of("true"), OutputListener.IGNORE, Duration.ofSeconds(10));
+      Thread killer = new Thread(() -> {
+        try {
+          Thread.sleep(150);
+          own.kill();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      killer.start();
+      assertThatThrownBy(() -> cut.sha256(big.toString())).isInstanceOf(HostException.class)
+          .hasMessageContaining("big.tar");
+      killer.join();
+      own.restart();
+      assertThat(cut.sha256(big.toString())).isEqualTo(new LocalHost().sha256(big.toString()));
+    }
+  }
+
+  @Test
   void fileOperationsOverSftp() throws Exception {
     String file = dir.resolve("store/gen-1/isc.yaml").toString();
     host.write(file, "mirror: {}\n".getBytes(StandardCharsets.UTF_8));

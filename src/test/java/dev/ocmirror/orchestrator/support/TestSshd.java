@@ -128,6 +128,10 @@ public final class TestSshd implements AutoCloseable {
 
   /** Kills the server and every session it holds: what a dropped network connection looks like to a client. */
   public void kill() throws IOException, InterruptedException {
+    if (process != null && process.isAlive()) {
+      // Sessions rename themselves ("sshd: user@notty"): found as the server's children, not by its command line.
+      new ProcessBuilder("pkill", "-KILL", "-P", Long.toString(process.pid())).start().waitFor();
+    }
     new ProcessBuilder("pkill", "-KILL", "-f", "sshd.*" + dir.resolve("sshd_config")).start().waitFor();
     if (process != null) {
       process.waitFor(10, TimeUnit.SECONDS);
