@@ -81,6 +81,33 @@ class MediaTransferTest {
     }
   }
 
+  @Test
+  void aConnectionCutWhileStagingFromAnotherHostLeavesNothingAndTheNextAttemptStagesAll() throws Exception {
+    Path big = dev.ocmirror.orchestrator.support.Rounds.randomFile(store.resolve("gen-2/mirror_000003.tar"), 512, 9);
+    String sha256 = dev.ocmirror.orchestrator.integrity.Sha256.hex(big);
+    try (dev.ocmirror.orchestrator.support.TestSshd sshd = dev.ocmirror.orchestrator.support.TestSshd.start(dir.resolve("sshd"));
+        dev.ocmirror.orchestrator.remote.SshHost mirrorHost = new dev.ocmirror.orchestrator.remote.SshHost(sshd.target())) {
+      List<MediaStager.Source> remote = List.of(new MediaStager.Source(mirrorHost, big.toString(), "gen-2/mirror_000003.tar",
+          sha256));
+      Thread cut = new Thread(() -> {
+        try {
+          Thread.sleep(300);
+          sshd.kill();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      });
+      cut.start();
+      assertThatThrownBy(() -> new MediaStager().stage(remote, media)).hasMessageContaining("mirror_000003.tar");
+      cut.join();
+      assertThat(media.resolve("gen-2/mirror_000003.tar.partial")).doesNotExist();
+      assertThat(media.resolve("gen-2/mirror_000003.tar")).doesNotExist();
+      sshd.restart();
+      assertThat(new MediaStager().stage(remote, media)).singleElement()
+          .satisfies(file -> assertThat(file.sha256()).isEqualTo(sha256));
+    }
+  }
+
   private static Path pem(Path file, String type, byte[] der) throws Exception {
     return Files.writeString(file, ManifestSignature.encodePem(type, der));
   }
