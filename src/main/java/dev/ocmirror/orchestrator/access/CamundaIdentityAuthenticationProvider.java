@@ -36,6 +36,14 @@ public class CamundaIdentityAuthenticationProvider implements AuthenticationProv
     return signedIn(identityService, userId);
   }
 
+  /** The Camunda groups of someone Spring Security signed in: their {@code GROUP_} authorities, without the prefix. */
+  public static List<String> groupsOf(Authentication authentication) {
+    return authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority)
+        .filter(authority -> authority.startsWith(GROUP_PREFIX))
+        .map(authority -> authority.substring(GROUP_PREFIX.length()))
+        .toList();
+  }
+
   /** The user as Spring Security knows them, with their groups as they are now. */
   static Authentication signedIn(IdentityService identityService, String userId) {
     List<GrantedAuthority> authorities = identityService.createGroupQuery().groupMember(userId).list().stream()

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.List;
 import org.camunda.bpm.engine.IdentityService;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -32,11 +31,7 @@ public class EngineAuthenticationFilter extends OncePerRequestFilter {
       response.sendError(HttpServletResponse.SC_UNAUTHORIZED);
       return;
     }
-    List<String> groups = authentication.getAuthorities().stream()
-        .map(GrantedAuthority::getAuthority)
-        .filter(authority -> authority.startsWith(CamundaIdentityAuthenticationProvider.GROUP_PREFIX))
-        .map(authority -> authority.substring(CamundaIdentityAuthenticationProvider.GROUP_PREFIX.length()))
-        .toList();
+    List<String> groups = CamundaIdentityAuthenticationProvider.groupsOf(authentication);
     identityService.setAuthentication(authentication.getName(), groups);
     try {
       chain.doFilter(request, response);

@@ -25,8 +25,8 @@ public class RefusalResponses extends OncePerRequestFilter {
   @Override
   protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    // The request starts and ends with no refusal on its thread (WebSecurityConfiguration's filter around every request).
     ContentCachingResponseWrapper answer = new ContentCachingResponseWrapper(response);
-    Refusal.forget();
     try {
       chain.doFilter(request, answer);
       Refusal refusal = Refusal.answered();
@@ -40,7 +40,6 @@ public class RefusalResponses extends OncePerRequestFilter {
             "type", notAllowed ? "AuthorizationException" : "BadUserRequestException", "message", refusal.getMessage())));
       }
     } finally {
-      Refusal.forget();
       answer.copyBodyToResponse();
     }
   }

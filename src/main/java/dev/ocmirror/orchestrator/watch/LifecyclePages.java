@@ -1,5 +1,7 @@
 package dev.ocmirror.orchestrator.watch;
 
+import static dev.ocmirror.orchestrator.access.CamundaIdentityAuthenticationProvider.groupsOf;
+
 import dev.ocmirror.orchestrator.access.AccessGroups;
 import dev.ocmirror.orchestrator.access.Refusal;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
@@ -20,7 +22,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
-import org.springframework.security.core.GrantedAuthority;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -164,10 +165,5 @@ public class LifecyclePages {
   private LifecycleViews.LifecycleView view(String id, Authentication who) {
     return views.lifecycle(id, who.getName(), groupsOf(who)).orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
         "There is no lifecycle " + id + "."));
-  }
-
-  private static List<String> groupsOf(Authentication who) {
-    return who.getAuthorities().stream().map(GrantedAuthority::getAuthority).filter(name -> name.startsWith("GROUP_"))
-        .map(name -> name.substring("GROUP_".length())).toList();
   }
 }
