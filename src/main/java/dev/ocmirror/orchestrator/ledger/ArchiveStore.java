@@ -65,8 +65,9 @@ public final class ArchiveStore {
   }
 
   /**
-   * Deletes the archives of every generation the retention rule lets go and records that in the ledger, so
-   * that no plan counts on them again. Returns the generations deleted.
+   * Deletes the archives of every generation the retention rule lets go, recording each deletion in the ledger
+   * first, so that no plan counts on them again, even if the node dies half-way; what a node that died left of a
+   * generation the ledger no longer counts on is deleted too. Returns the generations deleted by this call's rule.
    */
   public List<Integer> applyRetention(String lineage, Retention retention, Generations generations, Enclaves enclaves) {
     Map<Integer, GenerationContent> content = generations.lineageContent(lineage);
@@ -75,12 +76,24 @@ public final class ArchiveStore {
         .filter(number -> content.get(number).archivesAvailable())
         .toList();
     for (Integer number : deletable) {
-      for (FileEntry archive : archives(lineage, number)) {
-        host.delete(archive.path());
-      }
-      host.delete(generationDirectory(lineage, number));
       generations.markArchivesDeleted(lineage, number);
     }
+    for (GenerationContent generation : content.values()) {
+      if (deletable.contains(generation.number()) || !generation.archivesAvailable()) {
+        deleteDirectory(lineage, generation.number());
+      }
+    }
     return deletable;
+  }
+
+  private void deleteDirectory(String lineage, int number) {
+    String directory = generationDirectory(lineage, number);
+    if (host.stat(directory).isEmpty()) {
+      return;
+    }
+    for (FileEntry archive : archives(lineage, number)) {
+      host.delete(archive.path());
+    }
+    host.delete(directory);
   }
 }

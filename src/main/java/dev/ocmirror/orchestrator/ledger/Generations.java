@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -17,6 +18,7 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -31,11 +33,23 @@ public final class Generations {
   private final JdbcTemplate jdbc;
   private final NamedParameterJdbcTemplate named;
   private final TransactionTemplate transactions;
+  private final TransactionTemplate ownTransaction;
 
   public Generations(DataSource dataSource) {
     this.jdbc = new JdbcTemplate(dataSource);
     this.named = new NamedParameterJdbcTemplate(jdbc);
     this.transactions = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.ownTransaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+    this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+  }
+
+  /**
+   * Runs ledger writes in a transaction of their own, committed when they return whatever becomes of the caller's:
+   * for what must stay recorded because it already happened on a host (archives moved into the store) even if the
+   * step that did it dies before it ends.
+   */
+  public <T> T committed(Supplier<T> writes) {
+    return ownTransaction.execute(status -> writes.get());
   }
 
   public void createLineage(String lineageId, String createdBy, Instant at) {
@@ -228,9 +242,14 @@ public final class Generations {
         lineageId, number));
   }
 
+  /**
+   * Committed at once, before the archives are deleted: if the node dies in between, the ledger has stopped counting
+   * on them and the next retention deletes what is left; the other order would leave the ledger counting on
+   * archives that are gone.
+   */
   public void markArchivesDeleted(String lineageId, int number) {
-    jdbc.update("update ledger_generation set archives_deleted_at = ? where lineage_id = ? and number = ?",
-        Timestamp.from(Instant.now()), lineageId, number);
+    committed(() -> jdbc.update("update ledger_generation set archives_deleted_at = ? where lineage_id = ? and number = ?",
+        Timestamp.from(Instant.now()), lineageId, number));
   }
 
   /** The lineage whose generation was recorded last: the one monthly updates continue. */

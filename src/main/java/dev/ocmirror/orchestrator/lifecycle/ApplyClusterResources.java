@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Applies the cluster resources the import of a generation wrote to every configured cluster of the enclave with
@@ -50,7 +51,13 @@ public final class ApplyClusterResources {
         throw new IllegalStateException("No cluster resources in " + directory + " on " + host.name()
             + (rollback ? "; the import directory of generation " + generation + " is gone" : ""));
       }
+      // An attempt after a crash applies only the clusters the one before did not finish.
+      Set<String> alreadyApplied = applies.appliedBy(processInstanceId, enclaveName, generation, rollback);
       for (LifecycleProperties.Cluster cluster : enclave.clusters()) {
+        if (alreadyApplied.contains(cluster.name())) {
+          applied.add(cluster.name() + ": applied by an earlier attempt of this step");
+          continue;
+        }
         for (FileEntry file : files) {
           host.runToSuccess(Command.of(enclave.oc(), "apply", "--kubeconfig", cluster.kubeconfig(), "-f", file.path()),
               "oc apply of " + file.name() + " to cluster " + cluster.name(), OC_APPLY_LIMIT);

@@ -62,10 +62,12 @@ public final class RecordGeneration {
         List<String> images = MirrorToDisk.mappingImages(new String(host.read(mirror.mappingFile(lineage, generation),
             MirrorToDisk.MAX_MAPPING), StandardCharsets.UTF_8));
         String digest = ImageSetConfigurationReader.digest(reader.read(configText));
+        LedgerIngest.Request request = new LedgerIngest.Request(lineage, generation, configText, digest, ocMirrorVersion,
+            store.generationDirectory(lineage, generation), host, archives.stream().map(FileEntry::path).toList(), images,
+            requestedBy);
         try {
-          new LedgerIngest(generations).ingest(new LedgerIngest.Request(lineage, generation, configText, digest,
-              ocMirrorVersion, store.generationDirectory(lineage, generation), host,
-              archives.stream().map(FileEntry::path).toList(), images, requestedBy));
+          // Committed before retention looks: retention keeps the newest generations, and only a recorded one counts.
+          generations.committed(() -> new LedgerIngest(generations).ingest(request));
         } catch (LedgerException | ArchiveDamagedException refused) {
           // Retrying the same archives cannot help: the run must be repeated or a new baseline taken.
           throw new DecisionNeeded(DecisionNeeded.Reason.MIRROR_FAILED, "The ledger refused the archives of generation "

@@ -73,6 +73,20 @@ class ArchiveStoreTest {
     TransferPlan lostCache = new TransferPlanner().plan("site-b", 3, content, needed.keySet(), needed, Set.of(), Set.of(1));
     assertThat(lostCache.verdict()).isEqualTo(TransferPlan.Verdict.NOT_PROVABLE);
     assertThat(lostCache.reasons().get(0)).contains("deleted by retention");
+
+    // A node dies after retention recorded a deletion and before it deleted: the step's transaction rolls back, the
+    // record stays (no plan counts on archives about to go), and the next retention deletes what was left.
+    enclaves.recordImport("site-b", lineage, 2, Instant.now());
+    new org.springframework.transaction.support.TransactionTemplate(
+        new org.springframework.jdbc.datasource.DataSourceTransactionManager(database)).executeWithoutResult(step -> {
+          generations.markArchivesDeleted(lineage, 2);
+          step.setRollbackOnly();
+        });
+    assertThat(generations.lineageContent(lineage).get(2).archivesAvailable()).as("recorded despite the rollback").isFalse();
+    assertThat(store.archives(lineage, 2)).as("left by the dead node").hasSize(1);
+    assertThat(store.applyRetention(lineage, new Retention(1), generations, enclaves)).as("nothing new to let go").isEmpty();
+    assertThat(Path.of(store.generationDirectory(lineage, 2))).as("the leftover").doesNotExist();
+    assertThat(store.archives(lineage, 3)).as("the newest, kept").hasSize(1);
   }
 
   @Test
