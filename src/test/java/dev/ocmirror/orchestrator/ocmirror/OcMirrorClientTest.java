@@ -228,6 +228,44 @@ class OcMirrorClientTest {
   }
 
   @Test
+  void overSshAnImportSurvivesACutConnectionAndIsJudgedAfterReattaching() throws Exception {
+    OcMirrorClient local = client(new LocalHost());
+    String workspace = dir.resolve("mirror/workspace").toString();
+    String archives = dir.resolve("store/gen-1").toString();
+    assertThat(finish(local, local.startMirrorToDisk("m2d", workspace, dir.resolve("mirror/cache").toString(),
+        config(alpha, beta, gamma), false, null), Workflow.MIRROR_TO_DISK, workspace).verdict()).isEqualTo(Verdict.SUCCEEDED);
+    local.moveArchivesToStore(workspace, archives);
+    try (TestSshd sshd = TestSshd.start(dir.resolve("sshd")); TestRegistry target = TestRegistry.start(dir.resolve("target"))) {
+      Path slow = Files.writeString(dir.resolve("oc-mirror-slow"), "#!/bin/sh\nexport OC_MIRROR_SIMULATOR_DELAY_PER_IMAGE_MS=700\nexec "
+          + ocMirror + " \"$@\"\n");
+      slow.toFile().setExecutable(true);
+      OcMirrorSettings settings = OcMirrorSettings.of(slow.toString(), dir.resolve("runs").toString());
+      String enclaveCache = dir.resolve("enclave/cache").toString();
+      String destination = "docker://" + target.hostPort() + "/mirror";
+      try (SshHost host = new SshHost(sshd.target())) {
+        OcMirrorClient client = new OcMirrorClient(host, settings);
+        DetachedRun run = client.startDiskToMirror("remote-d2m", archives, enclaveCache, config(alpha, beta, gamma), destination,
+            false);
+        OcMirrorClient.ProgressWatch watch = client.watch(run);
+        Awaitility.await("the import's image count").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+            .until(() -> watch.look().imagesTotal() != null);
+        assertThat(watch.look().status().state()).isEqualTo(RunStatus.State.RUNNING);
+        sshd.kill();
+      }
+      sshd.restart();
+      try (SshHost host = new SshHost(sshd.target())) {
+        OcMirrorClient client = new OcMirrorClient(host, settings);
+        OcMirrorOutcome outcome = finish(client, client.attach("remote-d2m"), Workflow.DISK_TO_MIRROR, archives);
+        assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+        assertThat(outcome.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(3, 3));
+      }
+      assertThat(Files.readString(dir.resolve("runs/remote-d2m/output.log"))).as("one run, reattached, not started again")
+          .containsOnlyOnce("Hello, welcome to oc-mirror");
+      assertThat(target.manifestDigest("mirror/demo/gamma", "v1")).isEqualTo(source.manifestDigest("demo/gamma", "v1"));
+    }
+  }
+
+  @Test
   void a416BinaryIsReadAlikeAndRefusesFlagsItDoesNotKnowBeforeAnyRun() throws Exception {
     String v416 = StandIns.ocMirrorOfRelease(dir.resolve("bin"), ocMirror, "4.16").toString();
     String runs = dir.resolve("runs").toString();

@@ -11,10 +11,16 @@ public final class StandIns {
   private StandIns() {
   }
 
-  /** {@code oc}, which records each apply in {@code oc-apply.log} beside it: no cluster exists in the tests. */
+  /**
+   * {@code oc}, which records each apply in {@code oc-apply.log} beside it: no cluster exists in the tests. While a
+   * file {@code hold-<kubeconfig's name>} lies beside it, an apply to that cluster writes {@code held-<name>} and waits
+   * without applying: so that a test can kill the node between two clusters.
+   */
   public static Path oc(Path bin) throws IOException {
     return script(bin.resolve("oc"), "# Stand-in for oc: records each apply, since no cluster exists in the test.\n"
-        + "echo \"$*\" >> \"$(dirname \"$0\")/oc-apply.log\"\n");
+        + "here=\"$(dirname \"$0\")\"\n"
+        + "if [ \"$1\" = apply ] && [ -f \"$here/hold-$(basename \"$3\")\" ]; then touch \"$here/held-$(basename \"$3\")\"; sleep 600; fi\n"
+        + "echo \"$*\" >> \"$here/oc-apply.log\"\n");
   }
 
   /**
