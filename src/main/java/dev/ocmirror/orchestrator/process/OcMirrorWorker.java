@@ -154,7 +154,12 @@ public class OcMirrorWorker implements SmartLifecycle {
           // Found before any run started (media changed since their verification): a person decides, as after a run.
           decide(task, decision.reason(), decision.getMessage(), decision.details());
         } catch (RuntimeException e) {
-          if (running) {
+          if (running && DatabaseUnreachable.causes(e)) {
+            // Reporting would fail too, or count an attempt the run never failed (the next would start a second run):
+            // the task's lock expires and this attempt's run is reattached and judged again.
+            LOG.warn("The database did not answer while following task {}; its run goes on and is reattached once the"
+                + " task's lock expires: {}", task.getId(), e.toString());
+          } else if (running) {
             fail(task, "oc-mirror step failed: " + e.getMessage(), stackTrace(e), RetryPolicy.INTERVAL);
           } else {
             // Stopping interrupts what the thread was doing; the run and the task are left for the next node.

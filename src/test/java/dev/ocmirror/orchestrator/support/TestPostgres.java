@@ -51,6 +51,45 @@ public final class TestPostgres {
     }
   }
 
+  /**
+   * Restarts the local PostgreSQL server (fast shutdown: every session is cut) and waits until it answers again;
+   * returns how long it did not. Needs the server on this machine and root (or sudo without a password).
+   */
+  public static java.time.Duration restart() throws Exception {
+    java.nio.file.Path clusters = java.nio.file.Path.of("/etc/postgresql");
+    if (System.getenv("TEST_POSTGRES_HOST") != null || !java.nio.file.Files.isDirectory(clusters)) {
+      String message = "PostgreSQL is not on this machine, so a test cannot restart it";
+      if (required()) {
+        throw new IllegalStateException(message);
+      }
+      Assumptions.abort(message);
+    }
+    String version;
+    try (java.util.stream.Stream<java.nio.file.Path> versions = java.nio.file.Files.list(clusters)) {
+      version = versions.map(path -> path.getFileName().toString()).max(java.util.Comparator.comparingInt(Integer::parseInt))
+          .orElseThrow();
+    }
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("pg_ctlcluster", "--skip-systemctl-redirect",
+        version, "main", "restart", "-m", "fast"));
+    if (!"root".equals(System.getProperty("user.name"))) {
+      command.addAll(0, java.util.List.of("sudo", "-n"));
+    }
+    java.time.Instant down = java.time.Instant.now();
+    Process restart = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(restart.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (restart.waitFor() != 0) {
+      throw new IllegalStateException("Cannot restart PostgreSQL with " + command + ": " + output);
+    }
+    for (int i = 0; i < 300; i++) {
+      try (Connection probe = connect("postgres")) {
+        return java.time.Duration.between(down, java.time.Instant.now());
+      } catch (SQLException starting) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IllegalStateException("PostgreSQL did not answer within 30 s of its restart");
+  }
+
   private static String env(String name, String fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : value;
