@@ -61,9 +61,26 @@ public final class MediaStager {
         throw new MediaSpaceException("The media at " + mediaDirectory + " has " + usable + " bytes free; this transfer needs "
             + needed + " more. Nothing was copied.");
       }
+      long stillToCopy = needed;
       for (Source source : sources) {
         Path target = mediaDirectory.resolve(source.mediaPath());
-        String sha256 = toCopy.contains(source) ? copy(source, target) : source.expectedSha256();
+        String sha256 = source.expectedSha256();
+        if (toCopy.contains(source)) {
+          try {
+            sha256 = copy(source, target);
+          } catch (IOException failed) {
+            long free = Files.getFileStore(mediaDirectory).getUsableSpace();
+            if (stillToCopy > free) {
+              // Free space counted in bytes, used in blocks, or taken by another writer: the device filled up.
+              throw new MediaSpaceException("The media at " + mediaDirectory + " filled up while " + source.mediaPath()
+                  + " was copied: " + free + " bytes free, " + stillToCopy + " still to copy. Nothing of " + source.mediaPath()
+                  + " was left and nothing is signed; the " + staged.size() + " file(s) staged before it stay and are kept"
+                  + " when staging resumes. Make space on the media (or use larger media) and stage again.", failed);
+            }
+            throw failed;
+          }
+          stillToCopy -= source.size();
+        }
         staged.add(new TransferManifest.ManifestFile(source.mediaPath(), Files.size(target), sha256));
       }
       return staged;
@@ -73,14 +90,41 @@ public final class MediaStager {
   }
 
   /** Writes the manifest and its detached signature beside the staged files. */
+  /**
+   * Writes the manifest and its detached signature beside the staged files, each whole or not at all, the signature
+   * last: media are never half-signed.
+   */
   public static void writeSigned(TransferManifest manifest, Path mediaDirectory, PrivateKey key) {
     byte[] json = manifest.toJson();
+    Path signature = mediaDirectory.resolve(TransferManifest.SIGNATURE_FILE_NAME);
     try {
-      Files.write(mediaDirectory.resolve(TransferManifest.FILE_NAME), json);
-      Files.writeString(mediaDirectory.resolve(TransferManifest.SIGNATURE_FILE_NAME), ManifestSignature.sign(json, key));
+      Files.deleteIfExists(signature);
+      writeWhole(mediaDirectory.resolve(TransferManifest.FILE_NAME), json);
+      writeWhole(signature, ManifestSignature.sign(json, key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot write the transfer manifest to " + mediaDirectory, e);
+      long free = mediaDirectory.toFile().getUsableSpace();
+      if (free < json.length + 4096L) {
+        throw new MediaSpaceException("The media at " + mediaDirectory + " filled up while the manifest was written: " + free
+            + " bytes free. The media are not signed; every staged file stays. Make space on the media and stage again.", e);
+      }
+      throw new UncheckedIOException("Cannot write the transfer manifest to " + mediaDirectory + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void writeWhole(Path file, byte[] content) throws IOException {
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      channel.force(true);
+    } catch (IOException failed) {
+      Files.deleteIfExists(partial);
+      throw failed;
+    }
+    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
   /**

@@ -123,6 +123,22 @@ class DeliveryStepsTest {
   }
 
   @Test
+  void mediaTooSmallAreADecisionForAnOperatorNotAFaultAndNothingIsStagedOrSigned() throws Exception {
+    Transfer transfer = planned();
+    bench.decide(transfer, true, "carla");
+    try (dev.ocmirror.orchestrator.support.SmallDisk disk = dev.ocmirror.orchestrator.support.SmallDisk.mount(dir.resolve("media"),
+        16 * 1024)) {
+      assertThatThrownBy(() -> stage.stage(transfer.id())).isInstanceOfSatisfying(DecisionNeeded.class, decision -> {
+        assertThat(decision.reason()).isEqualTo(DecisionNeeded.Reason.MEDIA_FULL);
+        assertThat(decision.getMessage()).contains("bytes free").contains("Nothing was copied");
+      });
+      assertThat(bench.transfers.get(transfer.id()).state()).as("not staged").isEqualTo(TransferState.PLANNED);
+      assertThat(bench.records.custody(transfer.id())).isEmpty();
+    }
+    assertThat(stage.stage(transfer.id()).files()).as("staged once there is space").isEqualTo(2);
+  }
+
+  @Test
   void theSignedManifestNamesThePrerequisitesAndWhatAStationNeedsToImport() throws Exception {
     bench.enclaves.recordImport(StepBench.ENCLAVE, lineage, 1, Instant.now());
     bench.cacheHolds(archived.get(0));

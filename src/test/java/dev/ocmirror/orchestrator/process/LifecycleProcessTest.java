@@ -12,6 +12,7 @@ import static org.mockito.Mockito.when;
 
 import dev.ocmirror.orchestrator.lifecycle.CheckRegistry;
 import dev.ocmirror.orchestrator.lifecycle.DecisionNeeded;
+import dev.ocmirror.orchestrator.lifecycle.StageMedia;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
@@ -196,6 +197,29 @@ class LifecycleProcessTest extends MockedStepsTest {
     runJobs();
     BpmnAwareTests.assertThat(update).isEnded();
     assertThat(passed(update, "enclave-delivery")).contains("abandonedAtReceipt").doesNotContain("importGeneration");
+  }
+
+  @Test
+  void mediaThatFillUpAreADecisionAndStagingAgainResumesToTheHandover() {
+    when(stageMedia.stage(anyString()))
+        .thenThrow(new DecisionNeeded(DecisionNeeded.Reason.MEDIA_FULL, "The media at /media/t filled up while"
+            + " generation-000002/mirror_000003.tar was copied", "Media directory /media/t"))
+        .thenReturn(new StageMedia.Staged("/media/t", "b".repeat(64), 3, 4096));
+    ProcessInstance update = start("mirror-update", "op");
+    mirrorRunsSucceed();
+    complete("cm", approval("reviewTransfer"), Map.of("approved", true));
+    runJobs();
+
+    Task decision = task("decideMediaProblem");
+    assertThat(decision.getName()).isEqualTo("Decide on the media problem");
+    assertThat(runtime.getVariable(decision.getExecutionId(), "failureReason")).isEqualTo("MEDIA_FULL");
+    assertThat(runtime.getVariable(decision.getExecutionId(), "failureSummary")).asString().contains("filled up");
+    assertThat(tasks.createTaskQuery().taskDefinitionKey("signOffHandover").count()).as("nothing to hand over").isZero();
+    assertThat(runtime.createIncidentQuery().count()).as("a decision, not an incident").isZero();
+    complete("op", decision, Map.of("decision", "retry"));
+    runJobs();
+    assertThat(tasks.createTaskQuery().taskDefinitionKey("signOffHandover").count()).isOne();
+    assertThat(passed(update, "enclave-delivery")).contains("mediaFull", "decideMediaProblem");
   }
 
   @Test

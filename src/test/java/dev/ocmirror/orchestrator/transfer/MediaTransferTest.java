@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import dev.ocmirror.orchestrator.support.SmallDisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,13 +114,15 @@ class MediaTransferTest {
   }
 
   private void stageAndSign() {
-    List<TransferManifest.ManifestFile> files = new MediaStager().stage(sources, media);
-    TransferManifest manifest = new TransferManifest(TransferManifest.SCHEMA_VERSION, "t-1", "5b1c3a8e-0000-4000-8000-000000000001",
+    MediaStager.writeSigned(manifest(new MediaStager().stage(sources, media)), media, keys.getPrivate());
+  }
+
+  private static TransferManifest manifest(List<TransferManifest.ManifestFile> files) {
+    return new TransferManifest(TransferManifest.SCHEMA_VERSION, "t-1", "5b1c3a8e-0000-4000-8000-000000000001",
         List.of(2), "site-a", "sha256:" + "d".repeat(64), "4.18.0", Instant.parse("2026-11-23T10:00:00Z"), "olivia",
         new TransferManifest.Prerequisites(List.of(1), "sha256:" + "e".repeat(64), 2),
         List.of(new TransferManifest.GenerationContents(2, "kind: ImageSetConfiguration\n", "4.18.0", Map.of("demo/a:v1",
             "sha256:" + "f".repeat(64)))), files);
-    MediaStager.writeSigned(manifest, media, keys.getPrivate());
   }
 
   private record Run(int exit, String out, String err) {
@@ -239,6 +242,45 @@ class MediaTransferTest {
         .hasMessageContaining("Nothing was copied");
     try (var left = Files.list(media)) {
       assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void mediaThatFillUpMidStagingAreNeitherHalfCopiedNorSignedAndStagingResumesOnceThereIsSpace() throws Exception {
+    // Files of one page and one byte take two pages of the device: the free space, counted in bytes, looks enough
+    // before staging and is not; the device fills up in the middle, with ENOSPC from the kernel.
+    Random random = new Random(11);
+    List<MediaStager.Source> pages = new ArrayList<>();
+    for (int i = 1; i <= 10; i++) {
+      byte[] content = new byte[4097];
+      random.nextBytes(content);
+      Path file = Files.write(store.resolve("page-" + i + ".tar"), content);
+      pages.add(new MediaStager.Source(file, "gen-2/mirror_" + String.format("%06d", i) + ".tar",
+          dev.ocmirror.orchestrator.integrity.Sha256.hex(file)));
+    }
+    try (SmallDisk disk = SmallDisk.mount(dir.resolve("usb"), 96 * 1024)) {
+      Path ballast = Files.write(disk.path().resolve("someone-elses-file"), new byte[32 * 1024]);
+      Path onDisk = disk.path().resolve("transfer");
+      assertThat(disk.free()).as("enough by the bytes to copy").isGreaterThan(10 * 4097L);
+
+      assertThatThrownBy(() -> new MediaStager().stage(pages, onDisk)).isInstanceOf(MediaSpaceException.class)
+          .hasMessageContaining("filled up while gen-2/mirror_000009.tar was copied")
+          .hasMessageContaining("the 8 file(s) staged before it stay")
+          .hasMessageContaining("nothing is signed");
+      try (var left = Files.walk(onDisk)) {
+        assertThat(left.filter(Files::isRegularFile).map(path -> onDisk.relativize(path).toString()))
+            .as("whole files only, no manifest").hasSize(8).allMatch(name -> name.endsWith(".tar"));
+      }
+
+      Files.delete(ballast);
+      List<TransferManifest.ManifestFile> staged = new MediaStager().stage(pages, onDisk);
+      assertThat(staged).extracting(TransferManifest.ManifestFile::sha256)
+          .containsExactlyElementsOf(pages.stream().map(MediaStager.Source::expectedSha256).toList());
+      MediaStager.writeSigned(manifest(staged), onDisk, keys.getPrivate());
+      MediaReport report = new MediaVerifier().verify(onDisk, onDisk.resolve(TransferManifest.FILE_NAME),
+          onDisk.resolve(TransferManifest.SIGNATURE_FILE_NAME), keys.getPublic());
+      assertThat(report.problems()).isEmpty();
+      assertThat(report.signature()).isEqualTo(MediaReport.SignatureState.VALID);
     }
   }
 
