@@ -72,6 +72,28 @@ class MirrorSideStepsTest {
   }
 
   @Test
+  void aStoreWhoseDiskIsFullAfterMirrorToDiskStillTakesTheArchivesWholeByRename() throws Exception {
+    try (dev.ocmirror.orchestrator.support.SmallDisk disk = dev.ocmirror.orchestrator.support.SmallDisk.mount(dir.resolve("mirror"),
+        1024 * 1024)) {
+      Files.createDirectories(dir.resolve("mirror/runs"));
+      String lineage = UUID.randomUUID().toString();
+      bench.mirrorMonths(lineage, 1, () -> {
+        try {
+          Files.write(disk.path().resolve("ballast"), new byte[(int) disk.free()]);
+          assertThat(disk.free()).as("the disk is full").isLessThan(4096);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      assertThat(bench.generations.last(lineage)).contains(1);
+      for (dev.ocmirror.orchestrator.ledger.ArchiveRecord archive : bench.generations.archives(lineage, 1)) {
+        Path stored = Path.of(bench.generations.find(lineage, 1).orElseThrow().storePath(), archive.fileName());
+        assertThat(dev.ocmirror.orchestrator.integrity.Sha256.hex(stored)).as("whole in the store").isEqualTo(archive.sha256());
+      }
+    }
+  }
+
+  @Test
   void recordingMovesTheArchivesIntoTheStoreOnceAndRetentionKeepsWhatRollbackNeeds() {
     String lineage = UUID.randomUUID().toString();
     bench.mirrorMonths(lineage, 3);

@@ -142,6 +142,11 @@ final class StepBench {
    * adds the image demo/app:vN. Returns the blobs each month archived, month 1 first.
    */
   List<Set<String>> mirrorMonths(String lineage, int months) {
+    return mirrorMonths(lineage, months, () -> { });
+  }
+
+  /** As {@link #mirrorMonths(String, int)}, doing {@code betweenRunAndRecord} after each month's run, before its record. */
+  List<Set<String>> mirrorMonths(String lineage, int months, Runnable betweenRunAndRecord) {
     List<Set<String>> archived = new ArrayList<>();
     Set<String> history = new HashSet<>();
     RecordGeneration record = new RecordGeneration(properties, hosts, generations, enclaves);
@@ -163,6 +168,7 @@ final class StepBench {
         Set<String> blobs = new HashSet<>(new dev.ocmirror.orchestrator.ledger.ArchiveReader().read(tar).blobs().stream()
             .map(blob -> blob.digest()).toList());
         Files.writeString(Path.of(properties.mirror().mappingFile(lineage, month)), mapping);
+        betweenRunAndRecord.run();
         record.record(lineage, month, config(month), "4.18.0", REQUESTER);
         archived.add(blobs);
         history.addAll(blobs);
