@@ -162,6 +162,8 @@ public final class ProcessContract {
     public static final String MEDIA_DIRECTORY = "mediaDirectory";
     public static final String MANIFEST_SHA256 = "manifestSha256";
     public static final String STAGED_FILES = "stagedFiles";
+    /** False when the media filled up or were too small: the model leads to an operator's decision on the media. */
+    public static final String MEDIA_STAGED = "mediaStaged";
     public static final String VERIFIED_FILES = "verifiedFiles";
     public static final String VERIFIED_BYTES = "verifiedBytes";
     /** The element variable of the sequential import, one generation of the transfer at a time. */

@@ -12,8 +12,6 @@ public class DecisionNeeded extends RuntimeException {
     NO_BASELINE,
     MIRROR_FAILED,
     MEDIA_REJECTED,
-    /** The media filled up or are too small for the transfer: nothing was signed; make space and stage again. */
-    MEDIA_FULL,
     IMPORT_FAILED,
     IMAGES_MISSING,
     NOTHING_TO_ROLL_BACK,

@@ -14,7 +14,6 @@ import dev.ocmirror.orchestrator.ledger.TransferState;
 import dev.ocmirror.orchestrator.ledger.Transfers;
 import dev.ocmirror.orchestrator.remote.Host;
 import dev.ocmirror.orchestrator.transfer.ManifestSignature;
-import dev.ocmirror.orchestrator.transfer.MediaSpaceException;
 import dev.ocmirror.orchestrator.transfer.MediaStager;
 import dev.ocmirror.orchestrator.transfer.TransferManifest;
 import java.nio.file.Path;
@@ -89,19 +88,12 @@ public final class StageMedia {
         contents.add(new TransferManifest.GenerationContents(number, generation.configText(), generation.ocMirrorVersion(),
             generations.images(transfer.lineageId(), number)));
       }
-      List<TransferManifest.ManifestFile> files;
-      TransferManifest manifest;
-      try {
-        files = new MediaStager().stage(sources, media);
-        manifest = new TransferManifest(TransferManifest.SCHEMA_VERSION, transfer.id(), transfer.lineageId(),
-            transfer.generations(), transfer.enclave(), configDigest, version, Instant.now(), transfer.createdBy(),
-            prerequisites(transfer), contents, files);
-        MediaStager.writeSigned(manifest, media, ManifestSignature.readPrivateKey(properties.signing().privateKey()));
-      } catch (MediaSpaceException full) {
-        // Retrying by itself cannot make space: an operator frees or replaces the media, then stages again.
-        throw new DecisionNeeded(DecisionNeeded.Reason.MEDIA_FULL, full.getMessage(), "Media directory " + media + " for "
-            + sources.size() + " archive(s) of generation(s) " + transfer.generations());
-      }
+      // Media too small or full raise MediaSpaceException: retrying by itself cannot make space, a person must.
+      List<TransferManifest.ManifestFile> files = new MediaStager().stage(sources, media);
+      TransferManifest manifest = new TransferManifest(TransferManifest.SCHEMA_VERSION, transfer.id(), transfer.lineageId(),
+          transfer.generations(), transfer.enclave(), configDigest, version, Instant.now(), transfer.createdBy(),
+          prerequisites(transfer), contents, files);
+      MediaStager.writeSigned(manifest, media, ManifestSignature.readPrivateKey(properties.signing().privateKey()));
       String manifestSha256 = Sha256.hex(manifest.toJson());
       transfers.moveTo(transferId, TransferState.STAGED, manifestSha256);
       controls.records().recordCustody(new ControlRecords.CustodyEvent(transferId, ControlRecords.CustodyKind.STAGED, null,

@@ -3,6 +3,7 @@ package dev.ocmirror.orchestrator.process;
 import static dev.ocmirror.orchestrator.bpmn.ProcessContract.Variables.*;
 
 import dev.ocmirror.orchestrator.lifecycle.StageMedia;
+import dev.ocmirror.orchestrator.transfer.MediaSpaceException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.springframework.stereotype.Component;
 
@@ -18,9 +19,28 @@ class StageMediaDelegate extends StepDelegate {
     this.metrics = metrics;
   }
 
+  /** What the operator's decision on the media reads as its reason when the media are full. */
+  static final String MEDIA_FULL = "MEDIA_FULL";
+
+  /**
+   * Full media lead to the decision through a gateway, not a boundary event: a boundary would make this asynchronous
+   * task a scope, and Camunda 7.24 then fails an administrator's process instance modification around a failed
+   * staging with a NullPointerException.
+   */
   @Override
   protected void run(DelegateExecution execution) {
-    StageMedia.Staged staged = step.stage(text(execution, TRANSFER_ID));
+    StageMedia.Staged staged;
+    try {
+      staged = step.stage(text(execution, TRANSFER_ID));
+    } catch (MediaSpaceException full) {
+      execution.setVariable(MEDIA_STAGED, false);
+      execution.setVariable(FAILURE_REASON, MEDIA_FULL);
+      execution.setVariable(FAILURE_SUMMARY, full.getMessage());
+      execution.setVariable(FAILURE_DETAILS, "Nothing on the media is signed. Free space on them (or use larger media),"
+          + " then choose to stage again: the files already there with the right hash are kept.");
+      return;
+    }
+    execution.setVariable(MEDIA_STAGED, true);
     execution.setVariable(MEDIA_DIRECTORY, staged.mediaDirectory());
     execution.setVariable(MANIFEST_SHA256, staged.manifestSha256());
     execution.setVariable(STAGED_FILES, staged.files());

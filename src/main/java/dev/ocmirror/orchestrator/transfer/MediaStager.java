@@ -43,6 +43,9 @@ public final class MediaStager {
   public List<TransferManifest.ManifestFile> stage(List<Source> sources, Path mediaDirectory) {
     try {
       Files.createDirectories(mediaDirectory);
+      // An earlier staging's manifest must not sign what this one changes: the media are unsigned until it ends.
+      Files.deleteIfExists(mediaDirectory.resolve(TransferManifest.SIGNATURE_FILE_NAME));
+      Files.deleteIfExists(mediaDirectory.resolve(TransferManifest.FILE_NAME));
       List<Source> toCopy = new ArrayList<>();
       List<TransferManifest.ManifestFile> staged = new ArrayList<>();
       long needed = 0;
@@ -70,7 +73,8 @@ public final class MediaStager {
             sha256 = copy(source, target);
           } catch (IOException failed) {
             long free = Files.getFileStore(mediaDirectory).getUsableSpace();
-            if (stillToCopy > free) {
+            // The free space is measured after the unfinished copy was deleted: a device that said "no space" counts too.
+            if (stillToCopy > free || noSpaceLeft(failed)) {
               // Free space counted in bytes, used in blocks, or taken by another writer: the device filled up.
               throw new MediaSpaceException("The media at " + mediaDirectory + " filled up while " + source.mediaPath()
                   + " was copied: " + free + " bytes free, " + stillToCopy + " still to copy. Nothing of " + source.mediaPath()
@@ -89,6 +93,16 @@ public final class MediaStager {
     }
   }
 
+  /** ENOSPC as Java reports it on Linux and the BSDs ("No space left on device"), anywhere in the causes. */
+  private static boolean noSpaceLeft(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause.getMessage() != null && cause.getMessage().contains("No space left on device")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Writes the manifest and its detached signature beside the staged files. */
   /**
    * Writes the manifest and its detached signature beside the staged files, each whole or not at all, the signature
@@ -103,7 +117,7 @@ public final class MediaStager {
       writeWhole(signature, ManifestSignature.sign(json, key).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     } catch (IOException e) {
       long free = mediaDirectory.toFile().getUsableSpace();
-      if (free < json.length + 4096L) {
+      if (noSpaceLeft(e) || free < json.length + 4096L) {
         throw new MediaSpaceException("The media at " + mediaDirectory + " filled up while the manifest was written: " + free
             + " bytes free. The media are not signed; every staged file stays. Make space on the media and stage again.", e);
       }

@@ -123,15 +123,13 @@ class DeliveryStepsTest {
   }
 
   @Test
-  void mediaTooSmallAreADecisionForAnOperatorNotAFaultAndNothingIsStagedOrSigned() throws Exception {
+  void mediaTooSmallAreRefusedWithTheSpaceTheyLackAndNothingIsStagedOrSigned() throws Exception {
     Transfer transfer = planned();
     bench.decide(transfer, true, "carla");
     try (dev.ocmirror.orchestrator.support.SmallDisk disk = dev.ocmirror.orchestrator.support.SmallDisk.mount(dir.resolve("media"),
         16 * 1024)) {
-      assertThatThrownBy(() -> stage.stage(transfer.id())).isInstanceOfSatisfying(DecisionNeeded.class, decision -> {
-        assertThat(decision.reason()).isEqualTo(DecisionNeeded.Reason.MEDIA_FULL);
-        assertThat(decision.getMessage()).contains("bytes free").contains("Nothing was copied");
-      });
+      assertThatThrownBy(() -> stage.stage(transfer.id())).isInstanceOf(dev.ocmirror.orchestrator.transfer.MediaSpaceException.class)
+          .hasMessageContaining("bytes free").hasMessageContaining("Nothing was copied");
       assertThat(bench.transfers.get(transfer.id()).state()).as("not staged").isEqualTo(TransferState.PLANNED);
       assertThat(bench.records.custody(transfer.id())).isEmpty();
     }

@@ -202,8 +202,8 @@ class LifecycleProcessTest extends MockedStepsTest {
   @Test
   void mediaThatFillUpAreADecisionAndStagingAgainResumesToTheHandover() {
     when(stageMedia.stage(anyString()))
-        .thenThrow(new DecisionNeeded(DecisionNeeded.Reason.MEDIA_FULL, "The media at /media/t filled up while"
-            + " generation-000002/mirror_000003.tar was copied", "Media directory /media/t"))
+        .thenThrow(new dev.ocmirror.orchestrator.transfer.MediaSpaceException("The media at /media/t filled up while"
+            + " generation-000002/mirror_000003.tar was copied"))
         .thenReturn(new StageMedia.Staged("/media/t", "b".repeat(64), 3, 4096));
     ProcessInstance update = start("mirror-update", "op");
     mirrorRunsSucceed();
@@ -219,7 +219,7 @@ class LifecycleProcessTest extends MockedStepsTest {
     complete("op", decision, Map.of("decision", "retry"));
     runJobs();
     assertThat(tasks.createTaskQuery().taskDefinitionKey("signOffHandover").count()).isOne();
-    assertThat(passed(update, "enclave-delivery")).contains("mediaFull", "decideMediaProblem");
+    assertThat(passed(update, "enclave-delivery")).contains("mediaStaged", "decideMediaProblem");
   }
 
   @Test
