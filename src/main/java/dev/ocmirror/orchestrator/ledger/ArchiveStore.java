@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
  */
 public final class ArchiveStore {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ArchiveStore.class);
+
   private static final Pattern LINEAGE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
   private final Host host;
@@ -78,9 +80,18 @@ public final class ArchiveStore {
     for (Integer number : deletable) {
       generations.markArchivesDeleted(lineage, number);
     }
+    for (Integer number : deletable) {
+      deleteDirectory(lineage, number);
+    }
     for (GenerationContent generation : content.values()) {
-      if (deletable.contains(generation.number()) || !generation.archivesAvailable()) {
-        deleteDirectory(lineage, generation.number());
+      if (!generation.archivesAvailable() && !deletable.contains(generation.number())) {
+        try {
+          deleteDirectory(lineage, generation.number());
+        } catch (HostException leftover) {
+          // What a dead node left is tidied when it can be; it must not stop the generations to come.
+          LOG.warn("Cannot delete what is left of generation {} of lineage {}: {}", generation.number(), lineage,
+              leftover.getMessage());
+        }
       }
     }
     return deletable;

@@ -55,6 +55,19 @@ public final class LedgerIngest {
     return record(request, reader.readAll(request.host(), request.archives()), expected);
   }
 
+  /**
+   * As {@link #ingest(Request)}, with the record committed in a transaction of its own whatever becomes of the caller's:
+   * the archives are read first, outside any transaction, and only the record holds a connection of its own.
+   */
+  public Result ingestCommitted(Request request) {
+    if (request.archives().isEmpty()) {
+      throw new LedgerException("Generation " + request.number() + " has no archives to record");
+    }
+    expectedNumber(request);
+    List<ArchiveInventory> inventories = reader.readAll(request.host(), request.archives());
+    return generations.committed(() -> record(request, inventories));
+  }
+
   /** The checks and the record once the archives are read: what the ledger's own speed is measured by. */
   Result record(Request request, List<ArchiveInventory> inventories) {
     return record(request, inventories, expectedNumber(request));

@@ -67,7 +67,7 @@ public final class RecordGeneration {
             requestedBy);
         try {
           // Committed before retention looks: retention keeps the newest generations, and only a recorded one counts.
-          generations.committed(() -> new LedgerIngest(generations).ingest(request));
+          new LedgerIngest(generations).ingestCommitted(request);
         } catch (LedgerException | ArchiveDamagedException refused) {
           // Retrying the same archives cannot help: the run must be repeated or a new baseline taken.
           throw new DecisionNeeded(DecisionNeeded.Reason.MIRROR_FAILED, "The ledger refused the archives of generation "
