@@ -54,15 +54,12 @@ public class EngineHardening extends AbstractCamundaConfiguration {
     configuration.setDeserializationTypeValidationEnabled(true);
   }
 
-  @Override
-  public void postInit(ProcessEngineConfigurationImpl configuration) {
-    // After every preInit: the starter sets its own factory there. A step refused for want of an approval or a
-    // receipt would only be refused again a minute later.
-    configuration.setFailedJobCommandFactory(EngineHardening::refusedJobsFailAtOnce);
-  }
-
-  /** The engine's retry, then, for a step a control refused, no further attempt: an incident with the reason. */
-  static Command<Object> refusedJobsFailAtOnce(String jobId, Throwable failure) {
+  /**
+   * The engine's retry, then, for a step a control refused, no further attempt: an incident with the reason (a step
+   * refused for want of an approval or a receipt would only be refused again a minute later). The process package's
+   * retry conventions install it, as the one failed-job factory of the engine.
+   */
+  public static Command<Object> refusedJobsFailAtOnce(String jobId, Throwable failure) {
     Command<Object> retry = new DefaultJobRetryCmd(jobId, failure);
     if (!refusedByAControl(failure)) {
       return retry;

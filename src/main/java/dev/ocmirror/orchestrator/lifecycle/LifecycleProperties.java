@@ -214,7 +214,9 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
    * @param lockDuration how long a fetched task stays locked without a heartbeat; short, so another node takes
    *     over soon after this one dies
    * @param pollInterval how often the worker asks for work and looks at running runs
-   * @param maxRuns oc-mirror runs this node follows at once
+   * @param maxRuns oc-mirror runs this node follows at once (64 unless set): each is a waiting thread and a stat a
+   *     quarter of a second; runs on one host are few (one mirror run at a time, one import per enclave), so a lower
+   *     limit only makes the imports of different enclaves wait for each other
    */
   public record Worker(Boolean enabled, String workerId, Duration lockDuration, Duration pollInterval, int maxRuns) {
 
@@ -222,7 +224,7 @@ public record LifecycleProperties(@Valid Mirror mirror, @Valid Media media, @Val
       enabled = enabled == null || enabled;
       lockDuration = lockDuration == null ? Duration.ofMinutes(2) : lockDuration;
       pollInterval = pollInterval == null ? Duration.ofSeconds(2) : pollInterval;
-      maxRuns = maxRuns <= 0 ? 4 : maxRuns;
+      maxRuns = maxRuns <= 0 ? 64 : maxRuns;
     }
   }
 

@@ -188,6 +188,11 @@ public final class OcMirrorClient {
     return runs.attach(runId);
   }
 
+  /** Whether a run with this id was ever started on this host. */
+  public boolean hasRun(String runId) {
+    return runs.exists(runId);
+  }
+
   /** A watch on a run's progress that reads only what its log gained since the last look. */
   public ProgressWatch watch(DetachedRun run) {
     return new ProgressWatch(runs.attach(run.id()));

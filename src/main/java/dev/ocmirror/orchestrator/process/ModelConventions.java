@@ -5,11 +5,15 @@ import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_COMPLETE;
 import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_CREATE;
 import static org.camunda.bpm.engine.delegate.TaskListener.EVENTNAME_DELETE;
 
+import dev.ocmirror.orchestrator.access.EngineHardening;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.Processes;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.UserTasks;
 import java.util.ArrayList;
 import java.util.List;
 import org.camunda.bpm.engine.impl.bpmn.behavior.UserTaskActivityBehavior;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.engine.impl.bpmn.behavior.ExternalTaskActivityBehavior;
+import org.camunda.bpm.engine.impl.bpmn.listener.DelegateExpressionExecutionListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParseListener;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -24,7 +28,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What every model gets without declaring it, so that no model can forget it: the listeners that guard the user
- * tasks, and the one retry policy for every job. The models declare only their own behaviour.
+ * tasks, the hint that wakes this node's worker for each oc-mirror task, and the one retry policy for every job (a
+ * job that lost a concurrent update is tried again at once). The models declare only their own behaviour.
  */
 @Component
 public class ModelConventions extends AbstractCamundaConfiguration {
@@ -66,13 +71,36 @@ public class ModelConventions extends AbstractCamundaConfiguration {
     configuration.setFailedJobRetryTimeCycle(RetryPolicy.timeCycle());
   }
 
+  /**
+   * The one failed-job factory of the engine, set after the starter's own failed-job configuration (which sets the
+   * default factory in its preInit): a lost concurrent update tried again at once, a control's refusal an incident at
+   * once, anything else by the retry policy.
+   */
+  @Override
+  public void postInit(ProcessEngineConfigurationImpl configuration) {
+    configuration.setFailedJobCommandFactory(new ConcurrentUpdateRetry(EngineHardening::refusedJobsFailAtOnce));
+  }
+
   private static final class UserTaskListeners extends AbstractBpmnParseListener {
 
     @Override
+    public void parseServiceTask(Element serviceTaskElement, ScopeImpl scope, ActivityImpl activity) {
+      if (ours(activity) && activity.getActivityBehavior() instanceof ExternalTaskActivityBehavior) {
+        activity.addListener(ExecutionListener.EVENTNAME_START, new DelegateExpressionExecutionListener(
+            Context.getProcessEngineConfiguration().getExpressionManager().createExpression("${" + ExternalTaskHint.BEAN + "}"),
+            List.of()));
+      }
+    }
+
+    /** The product's models only: another deployed process keeps the listeners it declares. */
+    private static boolean ours(ActivityImpl activity) {
+      return activity.getProcessDefinition() instanceof org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity definition
+          && definition.getKey() != null && Processes.ALL.contains(definition.getKey());
+    }
+
+    @Override
     public void parseUserTask(Element userTaskElement, ScopeImpl scope, ActivityImpl activity) {
-      // The product's models only: another deployed process keeps the listeners it declares.
-      if (!(activity.getProcessDefinition() instanceof org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity definition)
-          || definition.getKey() == null || !Processes.ALL.contains(definition.getKey())) {
+      if (!ours(activity)) {
         return;
       }
       TaskDefinition task = ((UserTaskActivityBehavior) activity.getActivityBehavior()).getTaskDefinition();

@@ -17,6 +17,7 @@ import dev.ocmirror.orchestrator.progress.RunProgress;
 import dev.ocmirror.orchestrator.progress.RunProgressRecords;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
 import dev.ocmirror.orchestrator.remote.Host;
+import dev.ocmirror.orchestrator.remote.HostException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,12 @@ public class OcMirrorWorker implements SmartLifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(OcMirrorWorker.class);
   /** How often a followed run's progress is looked at for people watching it. */
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+  /**
+   * How often a followed run is asked whether it has ended (one stat): a run that ends is judged at once. Over SSH each
+   * stat is an SFTP channel (and an sftp-server process on the host), so there once a second.
+   */
+  private static final Duration EXIT_LOOK_EVERY = Duration.ofMillis(250);
+  private static final Duration EXIT_LOOK_OVER_SSH_EVERY = Duration.ofSeconds(1);
   private static final List<String> VARIABLES = List.of(Variables.LINEAGE, Variables.GENERATION, Variables.IMAGESET_CONFIG,
       Variables.ENCLAVE, Variables.IMPORT_GENERATION, Variables.TRANSFER_ID);
 
@@ -65,6 +72,10 @@ public class OcMirrorWorker implements SmartLifecycle {
   private ScheduledExecutorService poller;
   private ExecutorService runs;
   private volatile boolean running;
+  private final java.util.concurrent.atomic.AtomicBoolean pollRequested = new java.util.concurrent.atomic.AtomicBoolean();
+  /** Times each task's run was left for reattaching in a row; bounded, so that a lasting fault becomes an incident. */
+  private final Map<String, Integer> leftForReattach = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final int LEFT_AT_MOST = 10;
 
   public OcMirrorWorker(ExternalTaskService externalTasks, RuntimeService runtime, LifecycleProperties properties,
       Hosts hosts, ImportGeneration importGeneration, LifecycleMetrics metrics, RunProgressRecords progressRecords) {
@@ -86,6 +97,7 @@ public class OcMirrorWorker implements SmartLifecycle {
       return;
     }
     steps = stepsByTopic;
+    pollRequested.set(false);
     runs = Executors.newFixedThreadPool(settings.maxRuns(), runnable -> {
       Thread thread = new Thread(runnable, "oc-mirror-run");
       thread.setDaemon(true);
@@ -123,6 +135,24 @@ public class OcMirrorWorker implements SmartLifecycle {
     return workerId;
   }
 
+  /**
+   * Asks for work now rather than at the next interval: a task was just created on this node, or a slot freed.
+   * Requests while one is pending count once.
+   */
+  public void pollSoon() {
+    ScheduledExecutorService current = poller;
+    if (running && current != null && pollRequested.compareAndSet(false, true)) {
+      try {
+        current.execute(() -> {
+          pollRequested.set(false);
+          pollSafely();
+        });
+      } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        pollRequested.set(false);
+      }
+    }
+  }
+
   private void pollSafely() {
     try {
       poll();
@@ -154,11 +184,10 @@ public class OcMirrorWorker implements SmartLifecycle {
           // Found before any run started (media changed since their verification): a person decides, as after a run.
           decide(task, decision.reason(), decision.getMessage(), decision.details());
         } catch (RuntimeException e) {
-          if (running && DatabaseUnreachable.causes(e)) {
-            // Reporting would fail too, or count an attempt the run never failed (the next would start a second run):
-            // the task's lock expires and this attempt's run is reattached and judged again.
-            LOG.warn("The database did not answer while following task {}; its run goes on and is reattached once the"
-                + " task's lock expires: {}", task.getId(), e.toString());
+          if (running && (e instanceof RunOutOfSight || DatabaseUnreachable.causes(e)) && outOfSight(task)) {
+            // Reporting would fail too, or count an attempt the run never failed: the task's lock expires and this
+            // attempt's run is reattached and judged again.
+            LOG.warn("Task {}: its run goes on and is reattached once the task's lock expires: {}", task.getId(), e.toString());
           } else if (running) {
             fail(task, "oc-mirror step failed: " + e.getMessage(), stackTrace(e), RetryPolicy.INTERVAL);
           } else {
@@ -167,6 +196,8 @@ public class OcMirrorWorker implements SmartLifecycle {
           }
         } finally {
           slots.release();
+          // A task may be waiting for this slot.
+          pollSoon();
         }
       });
     }
@@ -183,9 +214,9 @@ public class OcMirrorWorker implements SmartLifecycle {
     OcMirrorStep step = steps.get(task.getTopicName());
     int attempt = task.getRetries() == null ? 1 : RetryPolicy.ATTEMPTS - task.getRetries() + 1;
     OcMirrorStep.Purpose purpose = purpose(task, attempt);
-    String runId = "task-" + task.getId() + "-" + attempt;
     try (Host host = step.openHost(purpose)) {
       OcMirrorClient client = step.client(host, purpose);
+      String runId = runToFollow(client, task.getId(), attempt);
       // Starting may take long (an import first copies the archives from the media): keep the lock meanwhile.
       long beat = settings.lockDuration().dividedBy(4).toMillis();
       java.util.concurrent.ScheduledFuture<?> heartbeat = poller.scheduleWithFixedDelay(() -> lock(task), beat, beat,
@@ -198,49 +229,98 @@ public class OcMirrorWorker implements SmartLifecycle {
       }
       LOG.info("{} run {} for process instance {} on {}", run.startedNow() ? "Started" : "Reattached to", runId,
           task.getProcessInstanceId(), host.name());
-      ProgressBoard board = new ProgressBoard(task, purpose, runId, host.name(), client.watch(run));
-      Instant nextHeartbeat = Instant.now();
-      Instant nextLook = Instant.now();
-      while (!run.status().finished()) {
-        if (!Instant.now().isBefore(nextLook)) {
+      try {
+        followAndJudge(task, step, purpose, client, run, runId, host.name(),
+            host instanceof dev.ocmirror.orchestrator.remote.LocalHost ? EXIT_LOOK_EVERY : EXIT_LOOK_OVER_SSH_EVERY);
+      } catch (HostException lostSight) {
+        throw new RunOutOfSight(runId, host.name(), lostSight);
+      }
+    }
+  }
+
+  /**
+   * This attempt's run id, unless an earlier attempt's run still goes on (its node lost sight of it and the attempt was
+   * counted as failed): that run is followed and judged instead of a second one started beside it in the same workspace.
+   */
+  static String runToFollow(OcMirrorClient client, String taskId, int attempt) {
+    for (int earlier = attempt - 1; earlier >= 1; earlier--) {
+      String id = "task-" + taskId + "-" + earlier;
+      if (client.hasRun(id) && !client.attach(id).status().finished()) {
+        return id;
+      }
+    }
+    return "task-" + taskId + "-" + attempt;
+  }
+
+  /** The host stopped answering while its run was followed: the run goes on there and is reattached by its id. */
+  private static final class RunOutOfSight extends RuntimeException {
+    RunOutOfSight(String runId, String host, HostException cause) {
+      super("Lost sight of run " + runId + " on " + host + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  private void followAndJudge(LockedExternalTask task, OcMirrorStep step, OcMirrorStep.Purpose purpose, OcMirrorClient client,
+      DetachedRun run, String runId, String hostName, Duration exitLook) {
+    ProgressBoard board = new ProgressBoard(task, purpose, runId, hostName, client.watch(run));
+    Instant nextHeartbeat = Instant.now();
+    Instant nextLook = Instant.now();
+    while (!run.status().finished()) {
+      if (!Instant.now().isBefore(nextLook)) {
+        board.look();
+        nextLook = Instant.now().plus(PROGRESS_EVERY);
+      }
+      if (!Instant.now().isBefore(nextHeartbeat)) {
+        Lock lock = lock(task);
+        if (lock == Lock.GONE) {
+          // The process no longer wants this run (cancelled, or moved on): stop it rather than let it run for hours.
+          run.cancel();
+          // So that the board shows the run ended, not running on forever.
+          run.follow(dev.ocmirror.orchestrator.remote.OutputListener.IGNORE, Duration.ofMillis(200), Duration.ofSeconds(10));
           board.look();
-          nextLook = Instant.now().plus(PROGRESS_EVERY);
-        }
-        if (!Instant.now().isBefore(nextHeartbeat)) {
-          Lock lock = lock(task);
-          if (lock == Lock.GONE) {
-            // The process no longer wants this run (cancelled, or moved on): stop it rather than let it run for hours.
-            run.cancel();
-            // So that the board shows the run ended, not running on forever.
-            run.follow(dev.ocmirror.orchestrator.remote.OutputListener.IGNORE, Duration.ofMillis(200), Duration.ofSeconds(10));
-            board.look();
-            LOG.warn("Cancelled run {}: its task is gone", runId);
-            return;
-          }
-          if (lock == Lock.LOST) {
-            return;
-          }
-          board.report();
-          nextHeartbeat = Instant.now().plus(settings.lockDuration().dividedBy(4));
-        }
-        try {
-          Thread.sleep(settings.pollInterval().toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          LOG.info("Worker stopping; run {} goes on and is reattached by the next worker", runId);
+          LOG.warn("Cancelled run {}: its task is gone", runId);
           return;
         }
+        if (lock == Lock.LOST) {
+          return;
+        }
+        board.report();
+        nextHeartbeat = Instant.now().plus(settings.lockDuration().dividedBy(4));
       }
-      board.look();
-      board.report();
-      RunVerdict verdict = step.finish(client, run, purpose);
-      metrics.runFinished(task.getTopicName(), verdict.kind() == RunVerdict.Kind.DECISION_NEEDED ? verdict.reason().name()
-          : verdict.kind().name());
-      switch (verdict.kind()) {
-        case COMPLETED -> externalTasks.complete(task.getId(), workerId, variables(verdict.results()));
-        case DECISION_NEEDED -> decide(task, verdict.reason(), verdict.message(), verdict.details());
-        case TECHNICAL_FAULT -> fail(task, verdict.message(), verdict.details(), verdict.retryAfter());
+      try {
+        awaitExit(run, settings.pollInterval(), exitLook);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        LOG.info("Worker stopping; run {} goes on and is reattached by the next worker", runId);
+        return;
       }
+    }
+    board.look();
+    board.report();
+    RunVerdict verdict = step.finish(client, run, purpose);
+    metrics.runFinished(task.getTopicName(), verdict.kind() == RunVerdict.Kind.DECISION_NEEDED ? verdict.reason().name()
+        : verdict.kind().name());
+    switch (verdict.kind()) {
+      case COMPLETED -> externalTasks.complete(task.getId(), workerId, variables(verdict.results()));
+      case DECISION_NEEDED -> decide(task, verdict.reason(), verdict.message(), verdict.details());
+      case TECHNICAL_FAULT -> fail(task, verdict.message(), verdict.details(), verdict.retryAfter());
+    }
+    leftForReattach.remove(task.getId());
+  }
+
+  /** Whether the task may be left for reattaching once more, rather than counted as a failed attempt. */
+  private boolean outOfSight(LockedExternalTask task) {
+    if (leftForReattach.merge(task.getId(), 1, Integer::sum) <= LEFT_AT_MOST) {
+      return true;
+    }
+    leftForReattach.remove(task.getId());
+    return false;
+  }
+
+  /** Waits up to the poll interval, returning as soon as the run has written its exit status. */
+  private static void awaitExit(DetachedRun run, Duration wait, Duration look) throws InterruptedException {
+    Instant until = Instant.now().plus(wait);
+    while (Instant.now().isBefore(until) && !run.hasExited()) {
+      Thread.sleep(Math.max(1, Math.min(look.toMillis(), Duration.between(Instant.now(), until).toMillis())));
     }
   }
 

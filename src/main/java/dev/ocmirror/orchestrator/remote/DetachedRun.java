@@ -47,6 +47,11 @@ public final class DetachedRun {
     return startedNow;
   }
 
+  /** Whether the run has written its exit status: a single stat, cheap enough to ask often. */
+  public boolean hasExited() {
+    return host.stat(directory + "/exit-status").map(status -> status.size() > 0).orElse(false);
+  }
+
   public RunStatus status() {
     Optional<String> exit = readSmall("exit-status");
     if (exit.isPresent()) {

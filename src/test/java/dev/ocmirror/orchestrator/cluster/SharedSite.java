@@ -7,22 +7,28 @@ import dev.ocmirror.orchestrator.support.TestRegistry;
 import dev.ocmirror.orchestrator.transfer.ManifestSignature;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What every node of a clustered test shares: one PostgreSQL database, a local mirror host, and the enclave "west"
- * (local import host, a target registry, two clusters "prod" and "dr"). The oc-mirror on either side can be slowed
+ * or the named enclaves (each a local import host with its own cache, one target registry, two clusters "prod" and
+ * "dr"). The oc-mirror on either side can be slowed
  * (a file {@code slow} beside it), so that a test can kill a node in the middle of a run.
  */
 record SharedSite(Path dir, MirrorFixture mirror, TestRegistry target, Map<String, String> properties) implements AutoCloseable {
 
   static SharedSite start(String database, Path dir) throws Exception {
+    return start(database, dir, List.of("west"));
+  }
+
+  /** A site whose enclaves are named; the first keeps its images under "mirror" in the target registry. */
+  static SharedSite start(String database, Path dir, List<String> enclaves) throws Exception {
     TestPostgres.recreateDatabase(database);
     MirrorFixture mirror = MirrorFixture.start(dir.resolve("source"));
     TestRegistry target = TestRegistry.start(dir.resolve("target"));
     Path mirrorOcMirror = StandIns.slowableOcMirror(dir.resolve("bin"), mirror.ocMirror());
-    Path enclaveOcMirror = StandIns.slowableOcMirror(dir.resolve("west/bin"), mirror.ocMirror());
     Path oc = StandIns.oc(dir.resolve("bin"));
     ManifestSignature.writeNewKeyPair(dir.resolve("signing.pem"), dir.resolve("signing.pub.pem"));
     Map<String, String> shared = new LinkedHashMap<>();
@@ -50,20 +56,24 @@ record SharedSite(Path dir, MirrorFixture mirror, TestRegistry target, Map<Strin
     shared.put("orchestrator.media.staging-directory", dir.resolve("media").toString());
     shared.put("orchestrator.signing.private-key", dir.resolve("signing.pem").toString());
     shared.put("orchestrator.signing.public-key", dir.resolve("signing.pub.pem").toString());
-    shared.put("orchestrator.enclaves[0].name", "west");
-    shared.put("orchestrator.enclaves[0].import-host.local", "true");
-    shared.put("orchestrator.enclaves[0].oc-mirror", enclaveOcMirror.toString());
-    shared.put("orchestrator.enclaves[0].oc", oc.toString());
-    shared.put("orchestrator.enclaves[0].cache-directory", dir.resolve("west/cache").toString());
-    shared.put("orchestrator.enclaves[0].import-workspace", dir.resolve("west/imports").toString());
-    shared.put("orchestrator.enclaves[0].runs-directory", dir.resolve("west/runs").toString());
-    shared.put("orchestrator.enclaves[0].media-mount", dir.resolve("media").toString());
-    shared.put("orchestrator.enclaves[0].registry.url", "http://" + target.hostPort());
-    shared.put("orchestrator.enclaves[0].registry.namespace", "mirror");
-    shared.put("orchestrator.enclaves[0].clusters[0].name", "prod");
-    shared.put("orchestrator.enclaves[0].clusters[0].kubeconfig", dir.resolve("kube/prod").toString());
-    shared.put("orchestrator.enclaves[0].clusters[1].name", "dr");
-    shared.put("orchestrator.enclaves[0].clusters[1].kubeconfig", dir.resolve("kube/dr").toString());
+    for (int i = 0; i < enclaves.size(); i++) {
+      String name = enclaves.get(i);
+      String prefix = "orchestrator.enclaves[" + i + "].";
+      shared.put(prefix + "name", name);
+      shared.put(prefix + "import-host.local", "true");
+      shared.put(prefix + "oc-mirror", StandIns.slowableOcMirror(dir.resolve(name + "/bin"), mirror.ocMirror()).toString());
+      shared.put(prefix + "oc", oc.toString());
+      shared.put(prefix + "cache-directory", dir.resolve(name + "/cache").toString());
+      shared.put(prefix + "import-workspace", dir.resolve(name + "/imports").toString());
+      shared.put(prefix + "runs-directory", dir.resolve(name + "/runs").toString());
+      shared.put(prefix + "media-mount", dir.resolve("media").toString());
+      shared.put(prefix + "registry.url", "http://" + target.hostPort());
+      shared.put(prefix + "registry.namespace", i == 0 ? "mirror" : name);
+      shared.put(prefix + "clusters[0].name", "prod");
+      shared.put(prefix + "clusters[0].kubeconfig", dir.resolve("kube/prod").toString());
+      shared.put(prefix + "clusters[1].name", "dr");
+      shared.put(prefix + "clusters[1].kubeconfig", dir.resolve("kube/dr").toString());
+    }
     return new SharedSite(dir, mirror, target, Map.copyOf(shared));
   }
 

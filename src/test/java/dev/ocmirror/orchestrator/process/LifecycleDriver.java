@@ -71,6 +71,27 @@ public final class LifecycleDriver {
     return carried;
   }
 
+  /**
+   * Acts on every task open now, as each person would: the change manager approves, the operator hands over, the
+   * other operator receives with the media id and seal the handover named. Returns how many tasks were completed.
+   */
+  public int actOnOpenTasks() {
+    int acted = 0;
+    for (Task task : tasks.createTaskQuery().list()) {
+      String enclave = (String) runtime.getVariable(task.getExecutionId(), "enclave");
+      switch (task.getTaskDefinitionKey()) {
+        case "reviewTransfer" -> complete(approver, task, Map.of("approved", true, "reviewComment", "ok"));
+        case "signOffHandover" -> complete(operator, task, Map.of("mediaId", "USB-" + enclave, "sealNumber", "S-" + enclave,
+            "courier", "Dana"));
+        case "confirmReceipt" -> complete(receiver, task, Map.of("sealIntact", true, "receivedMediaId", "USB-" + enclave,
+            "receivedSealNumber", "S-" + enclave));
+        default -> throw new AssertionError("A task the people of this driver do not know: " + task.getTaskDefinitionKey());
+      }
+      acted++;
+    }
+    return acted;
+  }
+
   public ProcessInstance start(String key, String config, String enclaves) {
     return as(operator, () -> runtime.startProcessInstanceByKey(key, Map.of("imagesetConfig", config, "enclaves", enclaves)));
   }

@@ -1,0 +1,39 @@
+package dev.ocmirror.orchestrator.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ocmirror.orchestrator.ocmirror.OcMirrorClient;
+import dev.ocmirror.orchestrator.ocmirror.OcMirrorSettings;
+import dev.ocmirror.orchestrator.remote.Command;
+import dev.ocmirror.orchestrator.remote.DetachedRun;
+import dev.ocmirror.orchestrator.remote.DetachedRuns;
+import dev.ocmirror.orchestrator.remote.LocalHost;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which run an attempt of an oc-mirror task follows: never a second one beside an earlier attempt's that goes on. */
+class OcMirrorWorkerRunsTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void aRetryFollowsTheEarlierAttemptsRunWhileItGoesOnAndStartsItsOwnOnlyOnceItEnded() {
+    LocalHost host = new LocalHost();
+    String runs = dir.resolve("runs").toString();
+    OcMirrorClient client = new OcMirrorClient(host, OcMirrorSettings.of("/usr/bin/oc-mirror", runs));
+    assertThat(OcMirrorWorker.runToFollow(client, "t1", 1)).isEqualTo("task-t1-1");
+    assertThat(OcMirrorWorker.runToFollow(client, "t1", 2)).as("no earlier run").isEqualTo("task-t1-2");
+
+    // The first attempt's node lost sight of its run (a cut connection counted as a failure): the run goes on.
+    DetachedRun first = new DetachedRuns(host, runs).start("task-t1-1", Command.of("sleep", "2"));
+    assertThat(OcMirrorWorker.runToFollow(client, "t1", 3)).as("the earlier run, still going on").isEqualTo("task-t1-1");
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> first.status().finished());
+    assertThat(first.hasExited()).isTrue();
+    assertThat(OcMirrorWorker.runToFollow(client, "t1", 3)).as("its own, once the earlier ended").isEqualTo("task-t1-3");
+  }
+}
