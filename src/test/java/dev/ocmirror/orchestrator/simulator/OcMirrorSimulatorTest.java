@@ -64,7 +64,7 @@ class OcMirrorSimulatorTest {
 
   private Run ocMirror(Map<String, String> env, String... args) {
     List<String> argv = new ArrayList<>(List.of(ocMirror));
-    argv.addAll(List.of(args));
+    argv.addAll(dev.ocmirror.orchestrator.support.CachePort.added(List.of(args), env));
     Command command = Command.of(argv);
     for (Map.Entry<String, String> variable : env.entrySet()) {
       command = command.withEnvironment(variable.getKey(), variable.getValue());

@@ -52,11 +52,11 @@ class OpenShiftContentTest {
   }
 
   private Run ocMirror(Map<String, String> extraEnvironment, String... args) {
-    List<String> argv = new ArrayList<>(List.of(content.mirror().ocMirror()));
-    argv.addAll(List.of(args));
-    Command command = Command.of(argv);
     Map<String, String> environment = new HashMap<>(content.environment());
     environment.putAll(extraEnvironment);
+    List<String> argv = new ArrayList<>(List.of(content.mirror().ocMirror()));
+    argv.addAll(dev.ocmirror.orchestrator.support.CachePort.added(List.of(args), environment));
+    Command command = Command.of(argv);
     for (Map.Entry<String, String> variable : environment.entrySet()) {
       command = command.withEnvironment(variable.getKey(), variable.getValue());
     }
