@@ -198,32 +198,13 @@ class OcMirrorClientTest {
 
   @Test
   void overSshAMirrorSurvivesACutConnectionAndIsJudgedAfterReattaching() throws Exception {
+    String workspace = dir.resolve("remote-ws").toString();
     try (TestSshd sshd = TestSshd.start(dir.resolve("sshd"))) {
-      Path slow = Files.writeString(dir.resolve("oc-mirror-slow"), "#!/bin/sh\nexport OC_MIRROR_SIMULATOR_DELAY_PER_IMAGE_MS=700\nexec "
-          + ocMirror + " \"$@\"\n");
-      slow.toFile().setExecutable(true);
-      OcMirrorSettings settings = OcMirrorSettings.of(slow.toString(), dir.resolve("runs").toString());
-      String workspace = dir.resolve("remote-ws").toString();
-      try (SshHost host = new SshHost(sshd.target())) {
-        OcMirrorClient client = new OcMirrorClient(host, settings);
-        DetachedRun run = client.startMirrorToDisk("remote-m2d", workspace, dir.resolve("rc").toString(),
-            config(alpha, beta, gamma), false, null);
-        OcMirrorClient.ProgressWatch watch = client.watch(run);
-        Awaitility.await("the run's image count").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-            .until(() -> watch.look().imagesTotal() != null);
-        OcMirrorProgress progress = watch.look();
-        assertThat(progress.status().state()).isEqualTo(RunStatus.State.RUNNING);
-        assertThat(progress.imagesTotal()).isEqualTo(3);
-        sshd.kill();
-      }
-      sshd.restart();
-      try (SshHost host = new SshHost(sshd.target())) {
-        OcMirrorClient client = new OcMirrorClient(host, settings);
-        OcMirrorOutcome outcome = finish(client, client.attach("remote-m2d"), Workflow.MIRROR_TO_DISK, workspace);
-        assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
-        assertThat(outcome.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(3, 3));
-        assertThat(client.watch(client.attach("remote-m2d")).look().imagesDone()).isEqualTo(3);
-      }
+      OcMirrorOutcome outcome = cutWhileRunningThenJudged(sshd, "remote-m2d", Workflow.MIRROR_TO_DISK, workspace,
+          client -> client.startMirrorToDisk("remote-m2d", workspace, dir.resolve("rc").toString(), config(alpha, beta, gamma),
+              false, null));
+      assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+      assertThat(outcome.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(3, 3));
     }
   }
 
@@ -236,32 +217,44 @@ class OcMirrorClientTest {
         config(alpha, beta, gamma), false, null), Workflow.MIRROR_TO_DISK, workspace).verdict()).isEqualTo(Verdict.SUCCEEDED);
     local.moveArchivesToStore(workspace, archives);
     try (TestSshd sshd = TestSshd.start(dir.resolve("sshd")); TestRegistry target = TestRegistry.start(dir.resolve("target"))) {
-      Path slow = Files.writeString(dir.resolve("oc-mirror-slow"), "#!/bin/sh\nexport OC_MIRROR_SIMULATOR_DELAY_PER_IMAGE_MS=700\nexec "
-          + ocMirror + " \"$@\"\n");
-      slow.toFile().setExecutable(true);
-      OcMirrorSettings settings = OcMirrorSettings.of(slow.toString(), dir.resolve("runs").toString());
-      String enclaveCache = dir.resolve("enclave/cache").toString();
       String destination = "docker://" + target.hostPort() + "/mirror";
-      try (SshHost host = new SshHost(sshd.target())) {
-        OcMirrorClient client = new OcMirrorClient(host, settings);
-        DetachedRun run = client.startDiskToMirror("remote-d2m", archives, enclaveCache, config(alpha, beta, gamma), destination,
-            false);
-        OcMirrorClient.ProgressWatch watch = client.watch(run);
-        Awaitility.await("the import's image count").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-            .until(() -> watch.look().imagesTotal() != null);
-        assertThat(watch.look().status().state()).isEqualTo(RunStatus.State.RUNNING);
-        sshd.kill();
-      }
-      sshd.restart();
-      try (SshHost host = new SshHost(sshd.target())) {
-        OcMirrorClient client = new OcMirrorClient(host, settings);
-        OcMirrorOutcome outcome = finish(client, client.attach("remote-d2m"), Workflow.DISK_TO_MIRROR, archives);
-        assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
-        assertThat(outcome.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(3, 3));
-      }
-      assertThat(Files.readString(dir.resolve("runs/remote-d2m/output.log"))).as("one run, reattached, not started again")
-          .containsOnlyOnce("Hello, welcome to oc-mirror");
+      OcMirrorOutcome outcome = cutWhileRunningThenJudged(sshd, "remote-d2m", Workflow.DISK_TO_MIRROR, archives,
+          client -> client.startDiskToMirror("remote-d2m", archives, dir.resolve("enclave/cache").toString(),
+              config(alpha, beta, gamma), destination, false));
+      assertThat(outcome.verdict()).as(outcome.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+      assertThat(outcome.counts()).containsEntry(ImageType.ADDITIONAL, new OcMirrorLog.Counts(3, 3));
       assertThat(target.manifestDigest("mirror/demo/gamma", "v1")).isEqualTo(source.manifestDigest("demo/gamma", "v1"));
+    }
+  }
+
+  /**
+   * Starts a slowed run over SSH, cuts every SSH session once the run counts its images, and judges the run through a
+   * new connection once the host answers again: the run went on detached and was not started a second time.
+   */
+  private OcMirrorOutcome cutWhileRunningThenJudged(TestSshd sshd, String runId, Workflow workflow, String workspace,
+      java.util.function.Function<OcMirrorClient, DetachedRun> start) throws Exception {
+    Path slow = Files.writeString(dir.resolve("oc-mirror-slow"), "#!/bin/sh\nexport OC_MIRROR_SIMULATOR_DELAY_PER_IMAGE_MS=700\nexec "
+        + ocMirror + " \"$@\"\n");
+    slow.toFile().setExecutable(true);
+    OcMirrorSettings settings = OcMirrorSettings.of(slow.toString(), dir.resolve("runs").toString());
+    try (SshHost host = new SshHost(sshd.target())) {
+      OcMirrorClient client = new OcMirrorClient(host, settings);
+      OcMirrorClient.ProgressWatch watch = client.watch(start.apply(client));
+      Awaitility.await("the run's image count").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+          .until(() -> watch.look().imagesTotal() != null);
+      OcMirrorProgress progress = watch.look();
+      assertThat(progress.status().state()).isEqualTo(RunStatus.State.RUNNING);
+      assertThat(progress.imagesTotal()).isEqualTo(3);
+      sshd.kill();
+    }
+    sshd.restart();
+    try (SshHost host = new SshHost(sshd.target())) {
+      OcMirrorClient client = new OcMirrorClient(host, settings);
+      OcMirrorOutcome outcome = finish(client, client.attach(runId), workflow, workspace);
+      assertThat(client.watch(client.attach(runId)).look().imagesDone()).isEqualTo(3);
+      assertThat(Files.readString(dir.resolve("runs/" + runId + "/output.log"))).as("one run, reattached, not started again")
+          .containsOnlyOnce("Hello, welcome to oc-mirror");
+      return outcome;
     }
   }
 
