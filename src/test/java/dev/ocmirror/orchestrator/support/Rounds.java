@@ -21,6 +21,20 @@ public final class Rounds {
     void run() throws Exception;
   }
 
+  /**
+   * Runs the reference and the measured work of one round, the reference first in odd rounds and last in even ones,
+   * so that neither always meets a machine just warmed or disturbed by the other.
+   */
+  public static void inTurn(int round, Work reference, Work measured) throws Exception {
+    if (round % 2 == 1) {
+      reference.run();
+      measured.run();
+    } else {
+      measured.run();
+      reference.run();
+    }
+  }
+
   /** Seconds the work took. */
   public static double time(Work work) throws Exception {
     long start = System.nanoTime();

@@ -42,16 +42,10 @@ public final class ReceiptHashBenchmark {
       double[] ratios = new double[rounds];
       double[] oldRatios = new double[rounds];
       for (int round = 1; round <= rounds; round++) {
-        // Alternate which goes first, so that neither always meets a machine just warmed or disturbed by the other.
-        double openssl;
-        double overSsh;
-        if (round % 2 == 1) {
-          openssl = time(() -> run(opensslCommand));
-          overSsh = time(() -> host.sha256(path));
-        } else {
-          overSsh = time(() -> host.sha256(path));
-          openssl = time(() -> run(opensslCommand));
-        }
+        double[] seconds = new double[2];
+        Rounds.inTurn(round, () -> seconds[0] = time(() -> run(opensslCommand)), () -> seconds[1] = time(() -> host.sha256(path)));
+        double openssl = seconds[0];
+        double overSsh = seconds[1];
         double sha256sum = time(() -> host.run(Command.of("sha256sum", "--", path), OutputListener.IGNORE,
             Duration.ofHours(1)));
         ratios[round - 1] = overSsh / openssl;

@@ -47,18 +47,14 @@ public final class StagingBenchmark {
     double[] ratioToCp = new double[rounds];
     double[] ratioToCpAndOpenssl = new double[rounds];
     for (int round = 1; round <= rounds; round++) {
-      double copy;
-      double copyThenHash;
-      double staged;
-      if (round % 2 == 1) {
-        copy = copyWithCp(cp, media);
-        copyThenHash = copy + time(() -> run(openssl));
-        staged = time(() -> stageOnce(stager, files, media));
-      } else {
-        staged = time(() -> stageOnce(stager, files, media));
-        copy = copyWithCp(cp, media);
-        copyThenHash = copy + time(() -> run(openssl));
-      }
+      double[] seconds = new double[3];
+      Rounds.inTurn(round, () -> {
+        seconds[0] = copyWithCp(cp, media);
+        seconds[1] = seconds[0] + time(() -> run(openssl));
+      }, () -> seconds[2] = time(() -> stageOnce(stager, files, media)));
+      double copy = seconds[0];
+      double copyThenHash = seconds[1];
+      double staged = seconds[2];
       ratioToCp[round - 1] = staged / copy;
       ratioToCpAndOpenssl[round - 1] = staged / copyThenHash;
       System.out.printf("round %d: cp+sync %.2f s, cp+sync then openssl %.2f s, MediaStager %.2f s (%.2fx cp+sync, %.2fx"

@@ -54,15 +54,10 @@ public final class VerifyMediaBenchmark {
     run(verifyMedia);
     double[] ratios = new double[rounds];
     for (int round = 1; round <= rounds; round++) {
-      double reference;
-      double measured;
-      if (round % 2 == 1) {
-        reference = time(() -> run(openssl));
-        measured = time(() -> run(verifyMedia));
-      } else {
-        measured = time(() -> run(verifyMedia));
-        reference = time(() -> run(openssl));
-      }
+      double[] seconds = new double[2];
+      Rounds.inTurn(round, () -> seconds[0] = time(() -> run(openssl)), () -> seconds[1] = time(() -> run(verifyMedia)));
+      double reference = seconds[0];
+      double measured = seconds[1];
       ratios[round - 1] = measured / reference;
       System.out.printf("round %d: openssl %.2f s, verify-media (a new JVM) %.2f s (%.2fx)%n", round, reference, measured,
           measured / reference);
