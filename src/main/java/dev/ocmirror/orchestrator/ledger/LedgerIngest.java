@@ -47,12 +47,8 @@ public final class LedgerIngest {
   }
 
   public Result ingest(Request request) {
-    if (request.archives().isEmpty()) {
-      throw new LedgerException("Generation " + request.number() + " has no archives to record");
-    }
-    // Checked before any archive is read: a generation out of sequence is refused at once.
     int expected = expectedNumber(request);
-    return record(request, reader.readAll(request.host(), request.archives()), expected);
+    return record(request, read(request), expected);
   }
 
   /**
@@ -60,12 +56,14 @@ public final class LedgerIngest {
    * the archives are read first, outside any transaction, and only the record holds a connection of its own.
    */
   public Result ingestCommitted(Request request) {
-    if (request.archives().isEmpty()) {
-      throw new LedgerException("Generation " + request.number() + " has no archives to record");
-    }
     expectedNumber(request);
-    List<ArchiveInventory> inventories = reader.readAll(request.host(), request.archives());
+    List<ArchiveInventory> inventories = read(request);
     return generations.committed(() -> record(request, inventories));
+  }
+
+  /** Reads the archives, once the number was checked: a generation out of sequence is refused before any is read. */
+  private List<ArchiveInventory> read(Request request) {
+    return reader.readAll(request.host(), request.archives());
   }
 
   /** The checks and the record once the archives are read: what the ledger's own speed is measured by. */
@@ -74,6 +72,9 @@ public final class LedgerIngest {
   }
 
   private int expectedNumber(Request request) {
+    if (request.archives().isEmpty()) {
+      throw new LedgerException("Generation " + request.number() + " has no archives to record");
+    }
     int expected = generations.lineageExists(request.lineageId())
         ? generations.last(request.lineageId()).orElse(0) + 1 : 1;
     if (request.number() != expected) {

@@ -34,10 +34,8 @@ class StageMediaDelegate extends StepDelegate {
       staged = step.stage(text(execution, TRANSFER_ID));
     } catch (MediaSpaceException full) {
       execution.setVariable(MEDIA_STAGED, false);
-      execution.setVariable(FAILURE_REASON, MEDIA_FULL);
-      execution.setVariable(FAILURE_SUMMARY, full.getMessage());
-      execution.setVariable(FAILURE_DETAILS, "Nothing on the media is signed. Free space on them (or use larger media),"
-          + " then choose to stage again: the files already there with the right hash are kept.");
+      recordFailure(execution, MEDIA_FULL, full.getMessage(), "Nothing on the media is signed. Free space on them (or use"
+          + " larger media), then choose to stage again: the files already there with the right hash are kept.");
       return;
     }
     execution.setVariable(MEDIA_STAGED, true);

@@ -24,11 +24,16 @@ abstract class StepDelegate implements JavaDelegate {
     try {
       run(execution);
     } catch (DecisionNeeded decision) {
-      execution.setVariable(FAILURE_REASON, decision.reason().name());
-      execution.setVariable(FAILURE_SUMMARY, decision.getMessage());
-      execution.setVariable(FAILURE_DETAILS, truncated(decision.details()));
+      recordFailure(execution, decision.reason().name(), decision.getMessage(), decision.details());
       throw new BpmnError(decision.reason().name(), decision.getMessage());
     }
+  }
+
+  /** What the person deciding on a failure reads: its reason, what happened, and the details. */
+  static void recordFailure(DelegateExecution execution, String reason, String summary, String details) {
+    execution.setVariable(FAILURE_REASON, reason);
+    execution.setVariable(FAILURE_SUMMARY, summary);
+    execution.setVariable(FAILURE_DETAILS, truncated(details));
   }
 
   protected abstract void run(DelegateExecution execution) throws Exception;

@@ -103,7 +103,6 @@ public final class MediaStager {
     return false;
   }
 
-  /** Writes the manifest and its detached signature beside the staged files. */
   /**
    * Writes the manifest and its detached signature beside the staged files, each whole or not at all, the signature
    * last: media are never half-signed.
