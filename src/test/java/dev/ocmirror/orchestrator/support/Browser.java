@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -88,10 +89,23 @@ public final class Browser implements AutoCloseable {
     return driver.findElements(by);
   }
 
-  /** Waits until {@code condition} gives something other than null or false. */
+  /**
+   * Waits until {@code condition} gives something other than null or false. An element read while the page is being
+   * replaced (after a form's redirect) is looked at again: chromedriver reports it as stale or, mid-navigation, as a
+   * node that "does not belong to the document".
+   */
   public <T> T until(Function<WebDriver, T> condition, String what) {
     return new WebDriverWait(driver, WAIT).withMessage(name + " waited for " + what + " on " + driver.getCurrentUrl())
-        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(condition);
+        .ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(browser -> {
+          try {
+            return condition.apply(browser);
+          } catch (WebDriverException e) {
+            if (String.valueOf(e.getMessage()).contains("does not belong to the document")) {
+              return null;
+            }
+            throw e;
+          }
+        });
   }
 
   public String pageText() {
