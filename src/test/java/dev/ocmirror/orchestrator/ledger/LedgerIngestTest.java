@@ -35,11 +35,7 @@ class LedgerIngestTest {
     DataSource dataSource;
     if (kind.equals("postgres")) {
       TestPostgres.recreateDatabase("orchestrator_ledger_it");
-      PGSimpleDataSource postgres = new PGSimpleDataSource();
-      postgres.setUrl(TestPostgres.url("orchestrator_ledger_it") + "?reWriteBatchedInserts=true");
-      postgres.setUser(TestPostgres.user());
-      postgres.setPassword(TestPostgres.password());
-      dataSource = postgres;
+      dataSource = postgres();
     } else {
       JdbcDataSource h2 = new JdbcDataSource();
       h2.setURL("jdbc:h2:mem:ledger-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
@@ -47,6 +43,60 @@ class LedgerIngestTest {
     }
     Flyway.configure().dataSource(dataSource).table("ledger_schema_history").load().migrate();
     return dataSource;
+  }
+
+  private static DataSource postgres() {
+    PGSimpleDataSource postgres = new PGSimpleDataSource();
+    postgres.setUrl(TestPostgres.url("orchestrator_ledger_it") + "?reWriteBatchedInserts=true");
+    postgres.setUser(TestPostgres.user());
+    postgres.setPassword(TestPostgres.password());
+    return postgres;
+  }
+
+  /** Ingests one archive as generation 1 of a lineage, in a JVM of its own that the test kills part-way. */
+  public static final class IngestOneArchive {
+    public static void main(String[] args) {
+      new LedgerIngest(new Generations(postgres())).ingestCommitted(request(args[0], 1, Path.of(args[1]), List.of(args[2])));
+      System.out.println("ingested");
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void anIngestKilledMidArchiveRecordsNothingAndTheNextAttemptRecordsTheGenerationOnce() throws Exception {
+    DataSource database = database("postgres");
+    Generations generations = new Generations(database);
+    TestArchives content = new TestArchives(5);
+    String manifest = content.image("demo/big", "v1", content.randomBytes(160 << 20), content.randomBytes(96 << 20));
+    Path archive = content.entry("isc_2026-01-01T00:00:00Z", "kind: ImageSetConfiguration\n")
+        .write(Files.createDirectories(dir.resolve("gen-1")).resolve("mirror_000001.tar"));
+    String sha256 = dev.ocmirror.orchestrator.integrity.Sha256.hex(archive);
+    long size = Files.size(archive);
+    String lineage = UUID.randomUUID().toString();
+    Path log = dir.resolve("ingest.log");
+
+    Process ingest = dev.ocmirror.orchestrator.support.OtherJvm.startMain(IngestOneArchive.class.getName(),
+        List.of(lineage, archive.toString(), "demo/big:v1"), log);
+    dev.ocmirror.orchestrator.support.OtherJvm.killWhen(ingest, () -> {
+      long read = dev.ocmirror.orchestrator.support.OtherJvm.positionIn(ingest, archive);
+      return read > 0 && read < size;
+    }, "part-way through reading the archive", log);
+
+    assertThat(generations.find(lineage, 1)).as("the generation after the kill").isEmpty();
+    assertThat(new org.springframework.jdbc.core.JdbcTemplate(database).queryForObject("select count(*) from ledger_blob",
+        Integer.class)).as("blobs recorded by the killed ingest").isZero();
+    assertThat(dev.ocmirror.orchestrator.integrity.Sha256.hex(archive)).as("the archive, untouched").isEqualTo(sha256);
+
+    LedgerIngest.Result result = new LedgerIngest(generations).ingestCommitted(request(lineage, 1, archive,
+        List.of("demo/big:v1")));
+    assertThat(result.blobs()).isEqualTo(4);
+    assertThat(generations.images(lineage, 1)).containsExactly(Map.entry("demo/big:v1", manifest));
+    assertThat(generations.archives(lineage, 1)).singleElement().satisfies(recorded -> {
+      assertThat(recorded.sha256()).isEqualTo(sha256);
+      assertThat(recorded.size()).isEqualTo(size);
+    });
+    assertThatThrownBy(() -> new LedgerIngest(generations).ingestCommitted(request(lineage, 1, archive,
+        List.of("demo/big:v1")))).as("the same generation again").isInstanceOf(LedgerException.class)
+        .hasMessageContaining("out of sequence");
   }
 
   record Month(Path archive, Set<String> blobs) {

@@ -2,10 +2,14 @@ package dev.ocmirror.orchestrator.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -19,13 +23,74 @@ public final class OtherJvm {
   }
 
   public static Process start(Map<String, String> properties, Path log) {
+    List<String> arguments = new ArrayList<>(List.of("--spring.profiles.active=test"));
+    properties.forEach((key, value) -> arguments.add("--" + key + "=" + value));
+    return startMain("dev.ocmirror.orchestrator.OrchestratorApplication", arguments, log);
+  }
+
+  /** A class's {@code main} in a JVM of its own with the test's class path: a process a test can SIGKILL part-way. */
+  public static Process startMain(String mainClass, List<String> arguments, Path log) {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", classPath(), "dev.ocmirror.orchestrator.OrchestratorApplication", "--spring.profiles.active=test"));
-    properties.forEach((key, value) -> command.add("--" + key + "=" + value));
+        "-Xmx512m", "-cp", classPath(), mainClass));
+    command.addAll(arguments);
     try {
       return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     } catch (IOException e) {
-      throw new UncheckedIOException("Cannot start the service in another JVM: " + e.getMessage(), e);
+      throw new UncheckedIOException("Cannot start " + mainClass + " in another JVM: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * SIGKILL of {@code process} the moment {@code partWay} holds, looked at every millisecond: as when the machine dies
+   * in the middle of what it does. Fails if the process ends first (the work was too short to catch part-way).
+   */
+  public static void killWhen(Process process, BooleanSupplier partWay, String what, Path log) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!partWay.getAsBoolean()) {
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        process.destroyForcibly();
+        throw new AssertionError("The other JVM " + (process.isAlive() ? "did not reach " : "ended before it was ") + what
+            + ":\n" + read(log));
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+    process.destroyForcibly();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** How far a process has read or written an open file, from Linux's {@code /proc/<pid>/fdinfo}; -1 if not open. */
+  public static long positionIn(Process process, Path file) {
+    Path descriptors = Path.of("/proc", Long.toString(process.pid()), "fd");
+    try (Stream<Path> open = Files.list(descriptors)) {
+      for (Path descriptor : open.toList()) {
+        try {
+          if (Files.readSymbolicLink(descriptor).equals(file.toAbsolutePath())) {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "fdinfo",
+                descriptor.getFileName().toString()))) {
+              if (line.startsWith("pos:")) {
+                return Long.parseLong(line.substring(4).strip());
+              }
+            }
+          }
+        } catch (IOException closedMeanwhile) {
+          // The descriptor was closed between the listing and the look: not this one any more.
+        }
+      }
+      return -1;
+    } catch (IOException processGone) {
+      return -1;
+    }
+  }
+
+  private static String read(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
     }
   }
 

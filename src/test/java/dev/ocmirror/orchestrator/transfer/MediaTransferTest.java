@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
+import dev.ocmirror.orchestrator.support.OtherJvm;
 import dev.ocmirror.orchestrator.support.SmallDisk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -106,6 +107,75 @@ class MediaTransferTest {
       sshd.restart();
       assertThat(new MediaStager().stage(remote, media)).singleElement()
           .satisfies(file -> assertThat(file.sha256()).isEqualTo(sha256));
+    }
+  }
+
+  /** Stages one archive onto the media and signs them, in a JVM of its own that the test kills part-way. */
+  public static final class StageAndSign {
+    public static void main(String[] args) {
+      Path media = Path.of(args[1]);
+      List<TransferManifest.ManifestFile> staged = new MediaStager().stage(List.of(new MediaStager.Source(Path.of(args[0]),
+          "gen-2/mirror_000003.tar", args[2])), media);
+      MediaStager.writeSigned(manifest(staged), media, ManifestSignature.readPrivateKey(Path.of(args[3])));
+      System.out.println("staged and signed");
+    }
+  }
+
+  @Test
+  void aStagingKilledMidFileLeavesNothingSignedAndTheNextAttemptStagesTheFileWhole() throws Exception {
+    Path big = dev.ocmirror.orchestrator.support.Rounds.randomFile(store.resolve("gen-2/mirror_000003.tar"), 512, 11);
+    String sha256 = dev.ocmirror.orchestrator.integrity.Sha256.hex(big);
+    Path privateKey = pem(dir.resolve("signing.pem"), "PRIVATE KEY", keys.getPrivate().getEncoded());
+    Path partial = media.resolve("gen-2/mirror_000003.tar.partial");
+    Path log = dir.resolve("stager.log");
+    Process stager = OtherJvm.startMain(StageAndSign.class.getName(), List.of(big.toString(), media.toString(), sha256,
+        privateKey.toString()), log);
+    long size = Files.size(big);
+    OtherJvm.killWhen(stager, () -> sizeOf(partial) > 0 && sizeOf(partial) < size, "part-way through the copy", log);
+
+    assertThat(sizeOf(partial)).as("the killed copy, unfinished").isBetween(1L, size - 1);
+    assertThat(media.resolve("gen-2/mirror_000003.tar")).doesNotExist();
+    assertThat(media.resolve(TransferManifest.FILE_NAME)).doesNotExist();
+    assertThat(media.resolve(TransferManifest.SIGNATURE_FILE_NAME)).doesNotExist();
+    assertThat(dev.ocmirror.orchestrator.integrity.Sha256.hex(big)).as("the archive in the store").isEqualTo(sha256);
+
+    List<MediaStager.Source> again = List.of(new MediaStager.Source(big, "gen-2/mirror_000003.tar", sha256));
+    MediaStager.writeSigned(manifest(new MediaStager().stage(again, media)), media, keys.getPrivate());
+    assertThat(partial).doesNotExist();
+    assertThat(dev.ocmirror.orchestrator.integrity.Sha256.hex(media.resolve("gen-2/mirror_000003.tar"))).isEqualTo(sha256);
+    Run run = verifyMedia();
+    assertThat(run.exit()).as(run.out()).isZero();
+    assertThat(run.out()).contains("signature: valid");
+  }
+
+  @Test
+  void anArchiveChangedWhileItIsStagedIsRefusedAndNothingOfItIsLeft() throws Exception {
+    Path big = dev.ocmirror.orchestrator.support.Rounds.randomFile(store.resolve("gen-2/mirror_000003.tar"), 512, 12);
+    String sha256 = dev.ocmirror.orchestrator.integrity.Sha256.hex(big);
+    Path partial = media.resolve("gen-2/mirror_000003.tar.partial");
+    java.util.concurrent.CompletableFuture<Void> touched = java.util.concurrent.CompletableFuture.runAsync(() -> {
+      while (sizeOf(partial) <= 0) {
+        java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+      }
+      try {
+        // What a second writer does to a file: its modification time moves; the bytes here are the same.
+        Files.setLastModifiedTime(big, FileTime.from(Instant.now().plusSeconds(60)));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThatThrownBy(() -> new MediaStager().stage(List.of(new MediaStager.Source(big, "gen-2/mirror_000003.tar", sha256)),
+        media)).hasMessageContaining("changed while it was staged").hasMessageContaining("Nothing of it was left on the media");
+    touched.get(1, TimeUnit.MINUTES);
+    assertThat(partial).doesNotExist();
+    assertThat(media.resolve("gen-2/mirror_000003.tar")).doesNotExist();
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (java.io.IOException absent) {
+      return -1;
     }
   }
 
