@@ -78,10 +78,19 @@ final class SimulatorArchive {
         add(tar, entry, size);
         inChunk += size;
       }
-    } finally {
+    } catch (IOException | RuntimeException failed) {
+      // The write's own error is what a person must read (a full disk), not the tar stream's complaint on closing.
       if (tar != null) {
-        tar.close();
+        try {
+          tar.close();
+        } catch (IOException closing) {
+          failed.addSuppressed(closing);
+        }
       }
+      throw failed;
+    }
+    if (tar != null) {
+      tar.close();
     }
     return chunks;
   }

@@ -12,7 +12,9 @@ import dev.ocmirror.orchestrator.remote.LocalHost;
 import dev.ocmirror.orchestrator.remote.OutputListener;
 import dev.ocmirror.orchestrator.remote.RunStatus;
 import dev.ocmirror.orchestrator.remote.SshHost;
+import dev.ocmirror.orchestrator.ledger.ArchiveReader;
 import dev.ocmirror.orchestrator.simulator.MirrorFixture;
+import dev.ocmirror.orchestrator.support.SmallDisk;
 import dev.ocmirror.orchestrator.support.StandIns;
 import dev.ocmirror.orchestrator.support.TestRegistry;
 import dev.ocmirror.orchestrator.support.TestSshd;
@@ -163,6 +165,30 @@ class OcMirrorClientTest {
     assertThat(outcome.failedImages()).extracting(OcMirrorLog.FailedImage::image).containsExactly(beta);
     assertThat(outcome.failedImages().get(0).cause()).contains("simulated failure");
     assertThat(outcome.archives()).isEmpty();
+  }
+
+  @Test
+  void aDiskThatFillsUpUnderMirrorToDiskFailsTheRunWithTheKernelsWordsAndTheRunAfterSpaceIsMadeStartsClean() throws Exception {
+    try (SmallDisk disk = SmallDisk.mount(dir.resolve("small"), 1024 * 1024)) {
+      Path ballast = Files.write(disk.path().resolve("ballast"), new byte[(int) disk.free() - 48 * 1024]);
+      OcMirrorClient client = client(new LocalHost());
+      String workspace = disk.path().resolve("ws").toString();
+      String config = config(alpha, beta, gamma);
+      OcMirrorOutcome full = finish(client, client.startMirrorToDisk("full", workspace, dir.resolve("c").toString(), config,
+          false, null), Workflow.MIRROR_TO_DISK, workspace);
+      assertThat(full.verdict()).as(full.reasons().toString()).isEqualTo(Verdict.FAILED);
+      assertThat(String.join("\n", full.errors())).containsIgnoringCase("no space left on device");
+      assertThat(client.archivesIn(workspace)).as("the unfinished archive the failed run left").isNotEmpty();
+
+      // Space made, the operator's "try again" is a new run: it starts by deleting what the failed one left.
+      Files.delete(ballast);
+      OcMirrorOutcome again = finish(client, client.startMirrorToDisk("full-2", workspace, dir.resolve("c").toString(), config,
+          false, null), Workflow.MIRROR_TO_DISK, workspace);
+      assertThat(again.verdict()).as(again.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+      for (FileEntry archive : client.archivesIn(workspace)) {
+        assertThat(new ArchiveReader().read(Path.of(archive.path())).blobs()).as(archive.name() + ", whole").isNotEmpty();
+      }
+    }
   }
 
   @Test
