@@ -16,7 +16,12 @@ final class OutcomeVerdicts {
     String what = outcome.workflow() == null ? "oc-mirror" : outcome.workflow().logName() + (outcome.dryRun() ? " (dry run)" : "");
     String message = what + " " + outcome.verdict() + (outcome.exitStatus() == null ? "" : ", exit " + outcome.exitStatus())
         + ": " + String.join("; ", outcome.reasons());
-    if (outcome.verdict() == OcMirrorOutcome.Verdict.REJECTED && portTaken(outcome)) {
+    if (outcome.verdict() != OcMirrorOutcome.Verdict.SUCCEEDED && mentions(outcome, "no space left on device")) {
+      // Retries cannot help a full disk, and an incident would hide what to do: a person makes space, then decides.
+      return RunVerdict.decisionNeeded(businessReason, message + " (a disk the run writes to is full: make space on it,"
+          + " then try again)", details(outcome, run));
+    }
+    if (outcome.verdict() == OcMirrorOutcome.Verdict.REJECTED && mentions(outcome, "is already bound and cannot be used")) {
       return RunVerdict.retrySoon(message + " (another process took the port; the next attempt picks another)",
           details(outcome, run));
     }
@@ -30,9 +35,10 @@ final class OutcomeVerdicts {
     };
   }
 
-  private static boolean portTaken(OcMirrorOutcome outcome) {
+  /** Whether the run's reasons or errors say {@code words}, in any case: Go's errors are lower case, Java's not. */
+  private static boolean mentions(OcMirrorOutcome outcome, String words) {
     return java.util.stream.Stream.concat(outcome.reasons().stream(), outcome.errors().stream())
-        .anyMatch(line -> line.contains("is already bound and cannot be used"));
+        .anyMatch(line -> line.toLowerCase(java.util.Locale.ROOT).contains(words));
   }
 
   /** What an operator needs to act: failed images, the errors file, and the end of the log. */

@@ -49,6 +49,28 @@ class OutcomeVerdictsTest {
     assertThat(second.reason()).isEqualTo(DecisionNeeded.Reason.MIRROR_FAILED);
   }
 
+  @Test
+  void aFullDiskIsADecisionAtOnceNotRetriesThatCannotHelp() {
+    OcMirrorLog log = new OcMirrorLog();
+    """
+        2025/06/02 09:00:00  [INFO]   : 🚀 Start copying the images...
+        2025/06/02 09:00:01  [INFO]   : 📦 Preparing the tarball archive...
+        2025/06/02 09:00:02  [ERROR]  : [Executor] write /data/ws/mirror_000001.tar: no space left on device
+        """.lines().forEach(log::accept);
+    OcMirrorOutcome outcome = OcMirrorOutcome.judge(Workflow.MIRROR_TO_DISK, false, new RunStatus(RunStatus.State.EXITED, 1),
+        log, "4.18.0", List.of("mirror_000001.tar"), List.of(), Duration.ofSeconds(3));
+    assertThat(outcome.verdict()).isEqualTo(OcMirrorOutcome.Verdict.FAILED);
+    DetachedRun run = new DetachedRuns(new LocalHost(), dir.toString()).start("run-2", Command.of("echo", "the log"));
+    run.follow(OutputListener.IGNORE, Duration.ofMillis(50), Duration.ofSeconds(10));
+
+    RunVerdict verdict = OutcomeVerdicts.of(outcome, run, purpose(1), DecisionNeeded.Reason.MIRROR_FAILED,
+        RunVerdict.Results.none());
+    assertThat(verdict.kind()).isEqualTo(RunVerdict.Kind.DECISION_NEEDED);
+    assertThat(verdict.reason()).isEqualTo(DecisionNeeded.Reason.MIRROR_FAILED);
+    assertThat(verdict.message()).contains("make space on it, then try again");
+    assertThat(verdict.details()).contains("no space left on device");
+  }
+
   private static OcMirrorStep.Purpose purpose(int attempt) {
     return new OcMirrorStep.Purpose("p-1", null, "lineage", 2, "kind: ImageSetConfiguration", null, null, attempt);
   }
