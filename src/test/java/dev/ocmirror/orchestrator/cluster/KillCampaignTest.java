@@ -1,6 +1,7 @@
 package dev.ocmirror.orchestrator.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ocmirror.orchestrator.audit.AuditSeals;
 import dev.ocmirror.orchestrator.bpmn.ProcessContract.EndEvents;
@@ -8,6 +9,7 @@ import dev.ocmirror.orchestrator.bpmn.ProcessContract.Topics;
 import dev.ocmirror.orchestrator.lifecycle.LifecycleProperties;
 import dev.ocmirror.orchestrator.process.LifecycleDriver;
 import dev.ocmirror.orchestrator.process.OcMirrorWorker;
+import dev.ocmirror.orchestrator.support.HttpApi;
 import dev.ocmirror.orchestrator.support.ServiceTest;
 import dev.ocmirror.orchestrator.support.TestRegistry;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -73,6 +76,9 @@ class KillCampaignTest {
         "found the generation recorded (the ingest commits on its own) and did not ingest it again; retention found"
         + " nothing more to delete"),
     PLAN("plan (not committed)", "planTransfer", Trigger.LISTENER, false, false, "planned again: one transfer"),
+    APPROVAL("the change manager's approval, sent to node-b's REST API (its transaction not committed)", "reviewTransfer",
+        Trigger.PERSON, false, true, "nothing to take over: the change manager's request failed with the node and nothing"
+            + " of it stayed (no approval recorded, the task open); approved again through node-a: one approval"),
     STAGING("staging (every file copied and the manifest signed; not committed)", "stageMedia", Trigger.LISTENER, false,
         false, "skipped the files already on the media with the right hash, signed again: one STAGED"),
     AFTER_HANDOVER("after the handover, before receipt (nothing running)", "confirmReceipt", Trigger.HANDED_OVER, false,
@@ -108,10 +114,11 @@ class KillCampaignTest {
     }
   }
 
-  enum Trigger { LISTENER, MIRROR_RUN, IMPORT_RUN, HANDED_OVER, BETWEEN_CLUSTERS, ENDED }
+  enum Trigger { LISTENER, PERSON, MIRROR_RUN, IMPORT_RUN, HANDED_OVER, BETWEEN_CLUSTERS, ENDED }
 
   private static SharedSite site;
   private static Process nodeB;
+  private static CompletableFuture<HttpApi.Response> approvalSentToNodeB;
   private static final List<String> IMAGES = new ArrayList<>();
   private static final List<String> ROWS = new ArrayList<>();
 
@@ -177,7 +184,7 @@ class KillCampaignTest {
     Path marker = site.dir().resolve("killed-at");
     Files.deleteIfExists(marker);
     Map<String, String> armed = new HashMap<>(Map.of("orchestrator.audit.seal-interval", "PT10M"));
-    if (point.trigger == Trigger.LISTENER) {
+    if (point.trigger == Trigger.LISTENER || point.trigger == Trigger.PERSON) {
       armed.put("test.kill-point.activity", point.activity);
       armed.put("test.kill-point.marker", marker.toString());
     }
@@ -196,6 +203,15 @@ class KillCampaignTest {
 
     Instant killedAt = Instant.now();
     kill(nodeB);
+    if (approvalSentToNodeB != null) {
+      assertThatThrownBy(approvalSentToNodeB::join).as("the change manager's request to the killed node")
+          .hasRootCauseInstanceOf(IOException.class);
+      approvalSentToNodeB = null;
+      assertThat(tasks.createTaskQuery().taskDefinitionKey("reviewTransfer").count()).as("the approval task, still open")
+          .isEqualTo(1);
+      assertThat(jdbc.queryForObject("select count(*) from approval a join ledger_transfer t on t.id = a.subject"
+          + " where t.lifecycle_id = ?", Integer.class, update.getId())).as("approvals kept from the killed request").isZero();
+    }
     for (Path hold : holds) {
       Files.deleteIfExists(hold);
     }
@@ -247,6 +263,8 @@ class KillCampaignTest {
           + " and generation_number = ?", Integer.class, lineage, Integer.parseInt(carried.trim()))).as("generation " + carried
               + " imported into west").isEqualTo(1);
     }
+    assertThat(jdbc.queryForList("select decided_by from approval where subject = ?", String.class, transfer.get("id")))
+        .as("approvals of the transfer").containsExactly("cm");
     assertThat(jdbc.queryForList("select kind from custody_event where transfer_id = ? order by id", String.class,
         transfer.get("id"))).as("the media's custody").containsExactly("STAGED", "HANDED_OVER", "RECEIVED", "VERIFIED");
 
@@ -304,12 +322,38 @@ class KillCampaignTest {
   private boolean reached(Point point, Path marker, ProcessInstance update) {
     return switch (point.trigger) {
       case LISTENER -> Files.exists(marker);
+      case PERSON -> approvedThroughNodeB(marker);
       case MIRROR_RUN -> runningOnNodeB(point.activity.equals("dryRun") ? Topics.DRY_RUN : Topics.MIRROR_TO_DISK, "mirror/runs");
       case IMPORT_RUN -> runningOnNodeB(Topics.IMPORT, "west/runs");
       case HANDED_OVER -> tasks.createTaskQuery().taskDefinitionKey("confirmReceipt").count() == 1;
       case BETWEEN_CLUSTERS -> Files.exists(site.dir().resolve("bin/held-dr"));
       case ENDED -> ended(update);
     };
+  }
+
+  /**
+   * The change manager approves through node-b's REST API, as Tasklist on that node would; the request waits while
+   * node-b halts in the approval's transaction.
+   */
+  private boolean approvedThroughNodeB(Path marker) {
+    if (Files.exists(marker)) {
+      return true;
+    }
+    org.camunda.bpm.engine.task.Task review = tasks.createTaskQuery().taskDefinitionKey("reviewTransfer").singleResult();
+    if (review == null || approvalSentToNodeB != null) {
+      return false;
+    }
+    java.util.regex.Matcher port = java.util.regex.Pattern.compile("Tomcat started on port (\\d+)").matcher(site.logOf("node-b"));
+    assertThat(port.find()).as("node-b's port in its log").isTrue();
+    HttpApi changeManager = HttpApi.anonymous(Integer.parseInt(port.group(1))).as("cm", "cm-secret");
+    approvalSentToNodeB = CompletableFuture.supplyAsync(() -> changeManager.post("/engine-rest/task/" + review.getId()
+        + "/complete", "{\"variables\":{\"approved\":{\"value\":true},\"reviewComment\":{\"value\":\"ok\"}}}"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!Files.exists(marker) && System.nanoTime() < deadline) {
+      assertThat(approvalSentToNodeB).as("the approval sent to node-b, answered before it halted").isNotDone();
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
+    }
+    return Files.exists(marker);
   }
 
   private boolean runningOnNodeB(String topic, String runsDirectory) {

@@ -18,8 +18,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Armed only in a node the kill campaign starts to be killed: when the armed service task ends (its work done, the
- * job's transaction not yet committed), the job's thread writes a marker file and waits for the SIGKILL the test
- * sends on seeing it. Nothing of the service changes; the node simply never gets past that point.
+ * job's transaction not yet committed), or the armed user task is completed (the person's request not yet answered),
+ * the thread writes a marker file and waits for the SIGKILL the test sends on seeing it. Nothing of the service
+ * changes; the node simply never gets past that point.
  */
 @Component
 @ConditionalOnProperty("test.kill-point.activity")
@@ -42,12 +43,21 @@ public class KillPoint extends AbstractCamundaConfiguration {
     listeners.add(new AbstractBpmnParseListener() {
       @Override
       public void parseServiceTask(Element element, ScopeImpl scope, ActivityImpl activity) {
-        if (activity.getId().equals(activityId)) {
-          activity.addListener(ExecutionListener.EVENTNAME_END, (ExecutionListener) execution -> waitToBeKilled());
-        }
+        arm(activity);
+      }
+
+      @Override
+      public void parseUserTask(Element element, ScopeImpl scope, ActivityImpl activity) {
+        arm(activity);
       }
     });
     configuration.setCustomPostBPMNParseListeners(listeners);
+  }
+
+  private void arm(ActivityImpl activity) {
+    if (activity.getId().equals(activityId)) {
+      activity.addListener(ExecutionListener.EVENTNAME_END, (ExecutionListener) execution -> waitToBeKilled());
+    }
   }
 
   private void waitToBeKilled() throws Exception {
