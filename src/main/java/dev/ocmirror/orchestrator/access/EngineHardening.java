@@ -4,6 +4,7 @@ import dev.ocmirror.orchestrator.audit.RefusedActs;
 import dev.ocmirror.orchestrator.control.ControlRefused;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.cmd.DefaultJobRetryCmd;
 import org.camunda.bpm.engine.impl.interceptor.Command;
@@ -61,7 +62,7 @@ public class EngineHardening extends AbstractCamundaConfiguration {
    */
   public static Command<Object> refusedJobsFailAtOnce(String jobId, Throwable failure) {
     Command<Object> retry = new DefaultJobRetryCmd(jobId, failure);
-    if (!refusedByAControl(failure)) {
+    if (ExceptionUtils.indexOfType(failure, ControlRefused.class) < 0) {
       return retry;
     }
     return context -> {
@@ -72,15 +73,6 @@ public class EngineHardening extends AbstractCamundaConfiguration {
       }
       return null;
     };
-  }
-
-  private static boolean refusedByAControl(Throwable failure) {
-    for (Throwable cause = failure; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
-      if (cause instanceof ControlRefused) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static List<CommandInterceptor> withFirst(CommandInterceptor first, List<CommandInterceptor> others) {

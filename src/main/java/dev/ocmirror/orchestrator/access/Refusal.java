@@ -1,5 +1,7 @@
 package dev.ocmirror.orchestrator.access;
 
+import org.apache.commons.lang3.exception.ExceptionUtils;
+
 /**
  * A request the service refuses on purpose: a person may not do this ({@link Kind#NOT_ALLOWED}, answered 403), or
  * what they submitted cannot be accepted ({@link Kind#NOT_ACCEPTED}, answered 400). The message is one plain
@@ -75,14 +77,6 @@ public class Refusal extends RuntimeException {
 
   /** The refusal somewhere in the causes of an engine exception, if there is one. */
   public static Refusal in(Throwable error) {
-    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof Refusal refusal) {
-        return refusal;
-      }
-      if (cause.getCause() == cause) {
-        break;
-      }
-    }
-    return null;
+    return ExceptionUtils.throwableOfType(error, Refusal.class);
   }
 }

@@ -3,6 +3,7 @@ package dev.ocmirror.orchestrator.process;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 import org.camunda.bpm.engine.OptimisticLockingException;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
 import org.camunda.bpm.engine.impl.interceptor.Command;
@@ -35,7 +36,8 @@ final class ConcurrentUpdateRetry implements FailedJobCommandFactory {
 
   @Override
   public Command<Object> getCommand(String jobId, Throwable exception) {
-    if (!concurrentUpdate(exception) || attempts.merge(jobId, 1, Integer::sum) > AT_ONCE) {
+    boolean concurrentUpdate = ExceptionUtils.indexOfType(exception, OptimisticLockingException.class) >= 0;
+    if (!concurrentUpdate || attempts.merge(jobId, 1, Integer::sum) > AT_ONCE) {
       attempts.remove(jobId);
       return failure.getCommand(jobId, exception);
     }
@@ -49,14 +51,5 @@ final class ConcurrentUpdateRetry implements FailedJobCommandFactory {
       }
       return null;
     };
-  }
-
-  private static boolean concurrentUpdate(Throwable exception) {
-    for (Throwable cause = exception; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof OptimisticLockingException) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -4,6 +4,7 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /**
  * Tells a failure of the database itself (restarted, unreachable, the pool out of connections) from a failure of the
@@ -15,17 +16,16 @@ final class DatabaseUnreachable {
   }
 
   static boolean causes(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
-          || cause instanceof SQLRecoverableException) {
-        return true;
-      }
-      // SQL states of class 08 are connection failures; 57P01 to 57P03 a server shutting down or starting up.
-      if (cause instanceof SQLException sql && sql.getSQLState() != null
-          && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
-        return true;
-      }
+    return ExceptionUtils.getThrowableList(failure).stream().anyMatch(DatabaseUnreachable::isConnectionFailure);
+  }
+
+  private static boolean isConnectionFailure(Throwable cause) {
+    if (cause instanceof SQLTransientConnectionException || cause instanceof SQLNonTransientConnectionException
+        || cause instanceof SQLRecoverableException) {
+      return true;
     }
-    return false;
+    // SQL states of class 08 are connection failures; 57P01 to 57P03 a server shutting down or starting up.
+    return cause instanceof SQLException sql && sql.getSQLState() != null
+        && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"));
   }
 }

@@ -18,6 +18,7 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.commons.lang3.exception.ExceptionUtils;
 
 /**
  * Puts a transfer onto the media directory: checks the free space first, copies and hashes each file at once
@@ -95,12 +96,8 @@ public final class MediaStager {
 
   /** ENOSPC as Java reports it on Linux and the BSDs ("No space left on device"), anywhere in the causes. */
   private static boolean noSpaceLeft(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause.getMessage() != null && cause.getMessage().contains("No space left on device")) {
-        return true;
-      }
-    }
-    return false;
+    return ExceptionUtils.getThrowableList(failure).stream()
+        .anyMatch(cause -> cause.getMessage() != null && cause.getMessage().contains("No space left on device"));
   }
 
   /**
