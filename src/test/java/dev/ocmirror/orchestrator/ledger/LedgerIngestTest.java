@@ -1,10 +1,8 @@
 package dev.ocmirror.orchestrator.ledger;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.ocmirror.orchestrator.remote.LocalHost;
 import dev.ocmirror.orchestrator.remote.SshHost;
+import dev.ocmirror.orchestrator.support.OtherJvm;
 import dev.ocmirror.orchestrator.support.TestArchives;
 import dev.ocmirror.orchestrator.support.TestPostgres;
 import dev.ocmirror.orchestrator.support.TestSshd;
@@ -18,12 +16,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.awaitility.Awaitility;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Three months of archives into the ledger, on H2 and on a real PostgreSQL, and the plans that follow. */
 class LedgerIngestTest {
@@ -53,10 +55,16 @@ class LedgerIngestTest {
     return postgres;
   }
 
-  /** Ingests one archive as generation 1 of a lineage, in a JVM of its own that the test kills part-way. */
+  /**
+   * Ingests one archive as generation 1 of a lineage, in a JVM of its own that the test kills part-way; its database
+   * sessions carry the given application name, so the test can see their transaction.
+   */
   public static final class IngestOneArchive {
     public static void main(String[] args) {
-      new LedgerIngest(new Generations(postgres())).ingestCommitted(request(args[0], 1, Path.of(args[1]), List.of(args[2])));
+      PGSimpleDataSource postgres = (PGSimpleDataSource) postgres();
+      postgres.setApplicationName(args[2]);
+      List<String> images = List.of(args).subList(3, args.length);
+      new LedgerIngest(new Generations(postgres)).ingestCommitted(request(args[0], 1, Path.of(args[1]), images));
       System.out.println("ingested");
     }
   }
@@ -64,39 +72,84 @@ class LedgerIngestTest {
   @org.junit.jupiter.api.Test
   void anIngestKilledMidArchiveRecordsNothingAndTheNextAttemptRecordsTheGenerationOnce() throws Exception {
     DataSource database = database("postgres");
-    Generations generations = new Generations(database);
     TestArchives content = new TestArchives(5);
     String manifest = content.image("demo/big", "v1", content.randomBytes(160 << 20), content.randomBytes(96 << 20));
     Path archive = content.entry("isc_2026-01-01T00:00:00Z", "kind: ImageSetConfiguration\n")
         .write(Files.createDirectories(dir.resolve("gen-1")).resolve("mirror_000001.tar"));
-    String sha256 = dev.ocmirror.orchestrator.integrity.Sha256.hex(archive);
     long size = Files.size(archive);
+    String sha256 = dev.ocmirror.orchestrator.integrity.Sha256.hex(archive);
     String lineage = UUID.randomUUID().toString();
-    Path log = dir.resolve("ingest.log");
 
-    Process ingest = dev.ocmirror.orchestrator.support.OtherJvm.startMain(IngestOneArchive.class.getName(),
-        List.of(lineage, archive.toString(), "demo/big:v1"), log);
-    dev.ocmirror.orchestrator.support.OtherJvm.killWhen(ingest, () -> {
-      long read = dev.ocmirror.orchestrator.support.OtherJvm.positionIn(ingest, archive);
+    Process ingest = ingestInAnotherJvm(lineage, archive, "ingest-killed-reading", List.of("demo/big:v1"));
+    OtherJvm.killWhen(ingest, () -> {
+      long read = OtherJvm.positionIn(ingest, archive);
       return read > 0 && read < size;
-    }, "part-way through reading the archive", log);
+    }, "part-way through reading the archive", dir.resolve("ingest.log"));
 
+    nothingRecordedThenOnce(database, lineage, archive, sha256, Map.of("demo/big:v1", manifest), 4);
+  }
+
+  /**
+   * Killed while its transaction has written rows and not committed: the archive's description is recorded in one
+   * transaction, which PostgreSQL rolls back when the connection of the dead process goes.
+   */
+  @org.junit.jupiter.api.Test
+  void anIngestKilledMidTransactionRecordsNothingAndTheNextAttemptRecordsTheGenerationOnce() throws Exception {
+    DataSource database = database("postgres");
+    TestArchives content = new TestArchives(6);
+    Map<String, String> images = new java.util.LinkedHashMap<>();
+    for (int image = 0; image < 4000; image++) {
+      byte[][] layers = new byte[10][];
+      for (int layer = 0; layer < layers.length; layer++) {
+        layers[layer] = content.randomBytes(64);
+      }
+      images.put("demo/app-" + image + ":v1", content.image("demo/app-" + image, "v1", layers));
+    }
+    Path archive = content.entry("isc_2026-01-01T00:00:00Z", "kind: ImageSetConfiguration\n")
+        .write(Files.createDirectories(dir.resolve("gen-1")).resolve("mirror_000001.tar"));
+    String sha256 = dev.ocmirror.orchestrator.integrity.Sha256.hex(archive);
+    String lineage = UUID.randomUUID().toString();
+    JdbcTemplate jdbc = new JdbcTemplate(database);
+
+    Process ingest = ingestInAnotherJvm(lineage, archive, "ingest-killed-writing", List.copyOf(images.keySet()));
+    // PostgreSQL gives a transaction its id when it first writes.
+    OtherJvm.killWhen(ingest, () -> jdbc.queryForObject("select count(*) from pg_stat_activity where application_name ="
+        + " 'ingest-killed-writing' and backend_xid is not null", Integer.class) > 0, "writing, not committed",
+        dir.resolve("ingest.log"));
+    Awaitility.await("the dead process's session to end").atMost(java.time.Duration.ofSeconds(30)).until(() -> jdbc
+        .queryForObject("select count(*) from pg_stat_activity where application_name = 'ingest-killed-writing'",
+            Integer.class) == 0);
+
+    nothingRecordedThenOnce(database, lineage, archive, sha256, images, 4000 * 12);
+  }
+
+  private Process ingestInAnotherJvm(String lineage, Path archive, String applicationName, List<String> images) {
+    List<String> arguments = new ArrayList<>(List.of(lineage, archive.toString(), applicationName));
+    arguments.addAll(images);
+    return OtherJvm.startMain(IngestOneArchive.class.getName(), arguments, dir.resolve("ingest.log"));
+  }
+
+  /** After the kill: nothing of the generation in the ledger; then one ingest records it, and a second is refused. */
+  private static void nothingRecordedThenOnce(DataSource database, String lineage, Path archive, String sha256,
+      Map<String, String> images, int blobs) {
+    Generations generations = new Generations(database);
+    JdbcTemplate jdbc = new JdbcTemplate(database);
     assertThat(generations.find(lineage, 1)).as("the generation after the kill").isEmpty();
-    assertThat(new org.springframework.jdbc.core.JdbcTemplate(database).queryForObject("select count(*) from ledger_blob",
-        Integer.class)).as("blobs recorded by the killed ingest").isZero();
-    assertThat(dev.ocmirror.orchestrator.integrity.Sha256.hex(archive)).as("the archive, untouched").isEqualTo(sha256);
+    for (String table : List.of("ledger_blob", "ledger_archive", "ledger_archive_blob", "ledger_manifest_reference",
+        "ledger_image")) {
+      assertThat(jdbc.queryForObject("select count(*) from " + table, Integer.class)).as(table + " after the kill").isZero();
+    }
 
-    LedgerIngest.Result result = new LedgerIngest(generations).ingestCommitted(request(lineage, 1, archive,
-        List.of("demo/big:v1")));
-    assertThat(result.blobs()).isEqualTo(4);
-    assertThat(generations.images(lineage, 1)).containsExactly(Map.entry("demo/big:v1", manifest));
+    List<String> references = List.copyOf(images.keySet());
+    LedgerIngest.Result result = new LedgerIngest(generations).ingestCommitted(request(lineage, 1, archive, references));
+    assertThat(result.blobs()).isEqualTo(blobs);
+    assertThat(generations.images(lineage, 1)).isEqualTo(new java.util.TreeMap<>(images));
     assertThat(generations.archives(lineage, 1)).singleElement().satisfies(recorded -> {
-      assertThat(recorded.sha256()).isEqualTo(sha256);
-      assertThat(recorded.size()).isEqualTo(size);
+      assertThat(recorded.sha256()).as("the archive, untouched").isEqualTo(sha256);
+      assertThat(recorded.size()).isEqualTo(archive.toFile().length());
     });
-    assertThatThrownBy(() -> new LedgerIngest(generations).ingestCommitted(request(lineage, 1, archive,
-        List.of("demo/big:v1")))).as("the same generation again").isInstanceOf(LedgerException.class)
-        .hasMessageContaining("out of sequence");
+    assertThatThrownBy(() -> new LedgerIngest(generations).ingestCommitted(request(lineage, 1, archive, references)))
+        .as("the same generation again").isInstanceOf(LedgerException.class).hasMessageContaining("out of sequence");
   }
 
   record Month(Path archive, Set<String> blobs) {

@@ -185,7 +185,10 @@ class OcMirrorClientTest {
       OcMirrorOutcome again = finish(client, client.startMirrorToDisk("full-2", workspace, dir.resolve("c").toString(), config,
           false, null), Workflow.MIRROR_TO_DISK, workspace);
       assertThat(again.verdict()).as(again.reasons().toString()).isEqualTo(Verdict.SUCCEEDED);
+      assertThat(client.archivesIn(workspace)).extracting(FileEntry::name).as("the archives in the workspace")
+          .containsExactlyElementsOf(again.archives());
       for (FileEntry archive : client.archivesIn(workspace)) {
+        // Read to the end, every blob in it held to its digest.
         assertThat(new ArchiveReader().read(Path.of(archive.path())).blobs()).as(archive.name() + ", whole").isNotEmpty();
       }
     }

@@ -25,4 +25,12 @@ class DatabaseUnreachableTest {
     assertThat(DatabaseUnreachable.causes(new IllegalStateException("oc-mirror exited with status 1"))).isFalse();
     assertThat(DatabaseUnreachable.causes(new RuntimeException(new SQLException("no state")))).isFalse();
   }
+
+  @Test
+  void causesThatComeBackToTheFirstAreLookedThroughOnce() {
+    RuntimeException outer = new RuntimeException("outer");
+    IllegalStateException inner = new IllegalStateException("inner", outer);
+    outer.initCause(inner);
+    assertThat(DatabaseUnreachable.causes(outer)).isFalse();
+  }
 }

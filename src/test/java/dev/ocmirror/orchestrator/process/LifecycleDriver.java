@@ -83,7 +83,7 @@ public final class LifecycleDriver {
   public int actOnOpenTasksBut(String leftToOthers) {
     int acted = 0;
     for (Task task : tasks.createTaskQuery().list()) {
-      if (task.getTaskDefinitionKey().equals(leftToOthers)) {
+      if (java.util.Objects.equals(task.getTaskDefinitionKey(), leftToOthers)) {
         continue;
       }
       String enclave = (String) runtime.getVariable(task.getExecutionId(), "enclave");

@@ -66,9 +66,11 @@ public final class OtherJvm {
   public static long positionIn(Process process, Path file) {
     Path descriptors = Path.of("/proc", Long.toString(process.pid()), "fd");
     try (Stream<Path> open = Files.list(descriptors)) {
+      // The kernel names an open file by its real path, symbolic links resolved.
+      Path real = file.toRealPath();
       for (Path descriptor : open.toList()) {
         try {
-          if (Files.readSymbolicLink(descriptor).equals(file.toAbsolutePath())) {
+          if (Files.readSymbolicLink(descriptor).equals(real)) {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "fdinfo",
                 descriptor.getFileName().toString()))) {
               if (line.startsWith("pos:")) {
