@@ -63,7 +63,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * once in an intact chain.
  *
  * <p>CI runs a sample of the kill points; {@code ./mvnw verify -Dtest=KillCampaignTest -Dkill.campaign=all} runs
- * every one (about seven minutes; {@code -Dkill.campaign=STAGING,CLOSE} the named ones) and writes the table of
+ * every one (about nine minutes; {@code -Dkill.campaign=STAGING,CLOSE} the named ones) and writes the table of
  * docs/reliability.md to target/kill-campaign.md.
  */
 @ServiceTest
