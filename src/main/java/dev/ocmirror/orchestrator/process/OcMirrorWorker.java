@@ -235,18 +235,29 @@ public class OcMirrorWorker implements SmartLifecycle {
       } catch (HostException lostSight) {
         throw new RunOutOfSight(runId, host.name(), lostSight);
       }
+    } catch (HostException unreachable) {
+      if (leftForReattach.containsKey(task.getId())) {
+        // This node left the task while its run went on: a host still away says nothing of the run.
+        throw new RunOutOfSight("task-" + task.getId() + "-" + attempt, "its host", unreachable);
+      }
+      throw unreachable;
     }
   }
 
   /**
-   * This attempt's run id, unless an earlier attempt's run still goes on (its node lost sight of it and the attempt was
-   * counted as failed): that run is followed and judged instead of a second one started beside it in the same workspace.
+   * This attempt's run id, unless an earlier attempt's run still goes on or ended without its outcome taken (its node
+   * lost sight of it and the attempt was counted as failed, for instance because the host did not answer when the task
+   * was fetched again): that run is followed and judged instead of a second one started in the same workspace, which
+   * would find the first one's history there and archive only what the first did not.
    */
   static String runToFollow(OcMirrorClient client, String taskId, int attempt) {
     for (int earlier = attempt - 1; earlier >= 1; earlier--) {
       String id = "task-" + taskId + "-" + earlier;
-      if (client.hasRun(id) && !client.attach(id).status().finished()) {
-        return id;
+      if (client.hasRun(id)) {
+        DetachedRun run = client.attach(id);
+        if (!run.status().finished() || !run.outcomeTaken()) {
+          return id;
+        }
       }
     }
     return "task-" + taskId + "-" + attempt;
@@ -297,6 +308,8 @@ public class OcMirrorWorker implements SmartLifecycle {
     board.look();
     board.report();
     RunVerdict verdict = step.finish(client, run, purpose);
+    // Before reporting: if this node dies in between, this attempt judges the same run again, a later one does not.
+    run.markOutcomeTaken();
     metrics.runFinished(task.getTopicName(), verdict.kind() == RunVerdict.Kind.DECISION_NEEDED ? verdict.reason().name()
         : verdict.kind().name());
     switch (verdict.kind()) {

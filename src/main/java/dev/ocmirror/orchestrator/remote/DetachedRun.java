@@ -47,6 +47,19 @@ public final class DetachedRun {
     return startedNow;
   }
 
+  /**
+   * Records beside the run that the service has taken its outcome (judged it and is about to report it), so that a
+   * later attempt of the same work knows this run needs no judging again and may start its own.
+   */
+  public void markOutcomeTaken() {
+    host.write(directory + "/outcome-taken", new byte[0]);
+  }
+
+  /** Whether the service took this run's outcome: a run that ended unseen (its node lost sight of it) has not. */
+  public boolean outcomeTaken() {
+    return host.stat(directory + "/outcome-taken").isPresent();
+  }
+
   /** Whether the run has written its exit status: a single stat, cheap enough to ask often. */
   public boolean hasExited() {
     return host.stat(directory + "/exit-status").map(status -> status.size() > 0).orElse(false);

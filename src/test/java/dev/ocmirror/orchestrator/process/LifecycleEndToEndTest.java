@@ -250,27 +250,72 @@ class LifecycleEndToEndTest {
     try {
       ProcessInstance baseline = driver.start("mirror-baseline", LifecycleDriver.config(mirror.alpha(), mirror.beta()), "north");
       nodeA.start();
-      String[] taskId = new String[1];
-      driver.waitFor("node-a running mirrorToDisk", () -> {
-        var task = externalTasks.createExternalTaskQuery().topicName("oc-mirror-to-disk").workerId("node-a").locked()
-            .singleResult();
-        taskId[0] = task == null ? null : task.getId();
-        return task != null && Files.exists(dir.resolve("mirror/runs/task-" + task.getId() + "-1/pid"));
-      });
+      String taskId = runningMirrorToDisk("node-a");
       nodeA.stop();
       nodeB.start();
       driver.waitFor("node-b taking the task over", () -> {
-        var task = externalTasks.createExternalTaskQuery().externalTaskId(taskId[0]).singleResult();
+        var task = externalTasks.createExternalTaskQuery().externalTaskId(taskId).singleResult();
         return task == null || "node-b".equals(task.getWorkerId());
       });
       Files.delete(slow);
       driver.waitForTask("reviewTransfer", "north");
-      LifecycleDriver.assertRunsNeverOverlap(dir.resolve("mirror/runs"), taskId[0]);
+      LifecycleDriver.assertRunsNeverOverlap(dir.resolve("mirror/runs"), taskId);
       runtime.deleteProcessInstance(baseline.getId(), "test over", true, true);
     } finally {
       Files.deleteIfExists(slow);
       nodeA.stop();
       nodeB.stop();
+      worker.start();
+    }
+  }
+
+  /** The id of the mirrorToDisk task {@code workerId} holds, once its first run has started on the mirror host. */
+  private String runningMirrorToDisk(String workerId) {
+    String[] taskId = new String[1];
+    driver.waitFor(workerId + " running mirrorToDisk", () -> {
+      var task = externalTasks.createExternalTaskQuery().topicName("oc-mirror-to-disk").workerId(workerId).locked()
+          .singleResult();
+      taskId[0] = task == null ? null : task.getId();
+      return task != null && Files.exists(dir.resolve("mirror/runs/task-" + task.getId() + "-1/pid"));
+    });
+    return taskId[0];
+  }
+
+  /**
+   * The mirror host drops off the network while the worker follows its run: the worker leaves the task without
+   * counting a failed attempt (the run goes on, detached, on the host), and once the host answers again the same run
+   * is reattached by its id and judged. No second run, no failure, no incident.
+   */
+  @Test
+  @Order(5)
+  void aMirrorHostThatDropsWhileItsRunIsFollowedIsReattachedOnceItAnswersAgain() throws Exception {
+    worker.stop();
+    OcMirrorWorker nodeA = node("node-a");
+    Path slow = Files.writeString(dir.resolve("bin/slow"), "4000");
+    try {
+      ProcessInstance baseline = driver.start("mirror-baseline", LifecycleDriver.config(mirror.alpha(), mirror.beta()), "north");
+      nodeA.start();
+      String taskId = runningMirrorToDisk("node-a");
+      sshd.kill();
+      // Down for two of the worker's lock periods: it loses sight of the run, leaves the task and finds the host gone again.
+      Thread.sleep(4_500);
+      sshd.restart();
+      driver.waitForTask("reviewTransfer", "north");
+
+      assertThat(history.createHistoricExternalTaskLogQuery().externalTaskId(taskId).failureLog().count())
+          .as("failed attempts counted for the cut").isZero();
+      assertThat(runtime.createIncidentQuery().processInstanceId(baseline.getId()).count()).isZero();
+      try (var runs = Files.list(dir.resolve("mirror/runs"))) {
+        assertThat(runs.filter(Files::isDirectory).map(run -> run.getFileName().toString())
+            .filter(name -> name.startsWith("task-" + taskId + "-")))
+            .as("runs of the task").containsExactly("task-" + taskId + "-1");
+      }
+      LifecycleDriver.assertRunsNeverOverlap(dir.resolve("mirror/runs"), taskId);
+      runtime.deleteProcessInstance(baseline.getId(), "test over", true, true);
+    } finally {
+      Files.deleteIfExists(slow);
+      sshd.restart();
+      nodeA.stop();
       worker.start();
     }
   }

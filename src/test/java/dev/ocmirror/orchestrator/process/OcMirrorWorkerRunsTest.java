@@ -14,14 +14,17 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which run an attempt of an oc-mirror task follows: never a second one beside an earlier attempt's that goes on. */
+/**
+ * Which run an attempt of an oc-mirror task follows: never a second one beside an earlier attempt's that goes on or
+ * that ended without anyone taking its outcome.
+ */
 class OcMirrorWorkerRunsTest {
 
   @TempDir
   Path dir;
 
   @Test
-  void aRetryFollowsTheEarlierAttemptsRunWhileItGoesOnAndStartsItsOwnOnlyOnceItEnded() {
+  void aRetryFollowsTheEarlierAttemptsRunWhileItGoesOnOrWaitsToBeJudgedAndStartsItsOwnOnlyOnceItsOutcomeWasTaken() {
     LocalHost host = new LocalHost();
     String runs = dir.resolve("runs").toString();
     OcMirrorClient client = new OcMirrorClient(host, OcMirrorSettings.of("/usr/bin/oc-mirror", runs));
@@ -34,6 +37,10 @@ class OcMirrorWorkerRunsTest {
 
     Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> first.status().finished());
     assertThat(first.hasExited()).isTrue();
-    assertThat(OcMirrorWorker.runToFollow(client, "t1", 3)).as("its own, once the earlier ended").isEqualTo("task-t1-3");
+    assertThat(OcMirrorWorker.runToFollow(client, "t1", 3)).as("the earlier run, ended unseen: judged, not run again")
+        .isEqualTo("task-t1-1");
+    first.markOutcomeTaken();
+    assertThat(OcMirrorWorker.runToFollow(client, "t1", 3)).as("its own, once the earlier's outcome was taken")
+        .isEqualTo("task-t1-3");
   }
 }
