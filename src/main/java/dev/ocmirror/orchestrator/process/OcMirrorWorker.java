@@ -245,7 +245,7 @@ public class OcMirrorWorker implements SmartLifecycle {
   }
 
   /**
-   * This attempt's run id, unless an earlier attempt's run still goes on or ended without its outcome taken (its node
+   * This attempt's run id, unless an earlier attempt's run still goes on or exited without its outcome taken (its node
    * lost sight of it and the attempt was counted as failed, for instance because the host did not answer when the task
    * was fetched again): that run is followed and judged instead of a second one started in the same workspace, which
    * would find the first one's history there and archive only what the first did not.
@@ -255,7 +255,8 @@ public class OcMirrorWorker implements SmartLifecycle {
       String id = "task-" + taskId + "-" + earlier;
       if (client.hasRun(id)) {
         DetachedRun run = client.attach(id);
-        if (!run.status().finished() || !run.outcomeTaken()) {
+        // A run that vanished without an exit status (its host rebooted) has nothing to judge: a new one is started.
+        if (!run.status().finished() || run.hasExited() && !run.outcomeTaken()) {
           return id;
         }
       }

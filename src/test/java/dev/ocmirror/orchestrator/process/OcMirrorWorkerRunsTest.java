@@ -24,7 +24,8 @@ class OcMirrorWorkerRunsTest {
   Path dir;
 
   @Test
-  void aRetryFollowsTheEarlierAttemptsRunWhileItGoesOnOrWaitsToBeJudgedAndStartsItsOwnOnlyOnceItsOutcomeWasTaken() {
+  void aRetryFollowsTheEarlierAttemptsRunWhileItGoesOnOrWaitsToBeJudgedAndStartsItsOwnOnlyOnceItsOutcomeWasTaken()
+      throws Exception {
     LocalHost host = new LocalHost();
     String runs = dir.resolve("runs").toString();
     OcMirrorClient client = new OcMirrorClient(host, OcMirrorSettings.of("/usr/bin/oc-mirror", runs));
@@ -42,5 +43,23 @@ class OcMirrorWorkerRunsTest {
     first.markOutcomeTaken();
     assertThat(OcMirrorWorker.runToFollow(client, "t1", 3)).as("its own, once the earlier's outcome was taken")
         .isEqualTo("task-t1-3");
+
+    // A run that vanished without an exit status (its host rebooted under it) has nothing to judge.
+    DetachedRun vanished = new DetachedRuns(host, runs).start("task-t2-1", Command.of("sleep", "30"));
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(dir.resolve("runs/task-t2-1/pid")));
+    // The whole process group, launcher included, as when the machine goes down.
+    new ProcessBuilder("kill", "-KILL", "--", "-" + readPid(dir.resolve("runs/task-t2-1/pid"))).start().waitFor();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> vanished.status().finished());
+    assertThat(vanished.hasExited()).as("killed with its launcher: no exit status").isFalse();
+    assertThat(vanished.status().state()).isEqualTo(dev.ocmirror.orchestrator.remote.RunStatus.State.LOST);
+    assertThat(OcMirrorWorker.runToFollow(client, "t2", 2)).as("its own, beside a vanished run").isEqualTo("task-t2-2");
+  }
+
+  private static String readPid(Path file) {
+    try {
+      return java.nio.file.Files.readString(file).strip();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
