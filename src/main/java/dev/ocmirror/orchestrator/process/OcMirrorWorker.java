@@ -18,6 +18,7 @@ import dev.ocmirror.orchestrator.progress.RunProgressRecords;
 import dev.ocmirror.orchestrator.remote.DetachedRun;
 import dev.ocmirror.orchestrator.remote.Host;
 import dev.ocmirror.orchestrator.remote.HostException;
+import dev.ocmirror.orchestrator.remote.RunStatus;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
@@ -256,7 +257,9 @@ public class OcMirrorWorker implements SmartLifecycle {
       if (client.hasRun(id)) {
         DetachedRun run = client.attach(id);
         // A run that vanished without an exit status (its host rebooted) has nothing to judge: a new one is started.
-        if (!run.status().finished() || run.hasExited() && !run.outcomeTaken()) {
+        RunStatus status = run.status();
+        if (!status.finished() || status.state() == RunStatus.State.EXITED
+            && !run.outcomeTaken()) {
           return id;
         }
       }
